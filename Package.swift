@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "klinesync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "klinesync", targets: ["klinesync"]),
+        .library(name: "KlineSyncCore", targets: ["KlineSyncCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // The domain: manifest, intervals, bars, planner, plan, report and the Store / Exchange protocols.
+        // No NIO, GRDB or PostgresNIO here.
+        .target(
+            name: "KlineSyncCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // SQLite implementation of Store (GRDB).
+        .target(
+            name: "KlineSyncSQLite",
+            dependencies: [
+                "KlineSyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Binance REST implementation of Exchange (AsyncHTTPClient).
+        .target(
+            name: "KlineSyncBinance",
+            dependencies: [
+                "KlineSyncCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Binance-compatible market-data simulator (Hummingbird).
+        .target(
+            name: "KlineSyncSimulator",
+            dependencies: [
+                "KlineSyncCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "klinesync",
+            dependencies: [
+                "KlineSyncCore",
+                "KlineSyncSQLite",
+                "KlineSyncBinance",
+                "KlineSyncSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "KlineSyncCoreTests", dependencies: ["KlineSyncCore"]),
+        .testTarget(name: "KlineSyncSQLiteTests", dependencies: ["KlineSyncCore", "KlineSyncSQLite"]),
+    ]
+)

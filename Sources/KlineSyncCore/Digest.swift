@@ -1,0 +1,34 @@
+import Crypto
+import Synchronization
+
+/// Builds the SHA-256 digest of a series: each bar's `canonicalText` followed by a newline, in open-time order.
+public final class DigestBuilder: Sendable {
+    private let hasher = Mutex(SHA256())
+
+    public init() {}
+
+    /// Adds the next bar (in open-time order).
+    public func add(_ bar: Bar) {
+        let line = bar.canonicalText + "\n"
+        hasher.withLock { $0.update(data: Array(line.utf8)) }
+    }
+
+    /// The lowercase hex digest.
+    public func finish() -> String {
+        hasher.withLock { $0.finalize() }.map { byte in
+            let s = String(byte, radix: 16)
+            return byte < 16 ? "0" + s : s
+        }.joined()
+    }
+
+    /// Digest of a dataset: SHA-256 over `key<TAB>series-digest` lines in sorted series order.
+    public static func datasetDigest(_ series: [(SeriesKey, String)]) -> String {
+        let builder = DigestBuilder()
+        var text = ""
+        for (key, digest) in series.sorted(by: { $0.0 < $1.0 }) {
+            text += "\(key.exchange)/\(key.market.rawValue)/\(key.symbol)/\(key.interval.name)\t\(digest)\n"
+        }
+        builder.hasher.withLock { $0.update(data: Array(text.utf8)) }
+        return builder.finish()
+    }
+}

@@ -1,0 +1,127 @@
+/// Everything one symbol's sync writes, applied by a store in one transaction.
+public struct SymbolWrite: Sendable {
+    public var market: Market
+    public var symbol: String
+    /// The instrument row to upsert, if known.
+    public var instrument: Instrument?
+    public var series: [SeriesWrite]
+
+    public init(market: Market, symbol: String, instrument: Instrument? = nil, series: [SeriesWrite]) {
+        self.market = market
+        self.symbol = symbol
+        self.instrument = instrument
+        self.series = series
+    }
+}
+
+/// The changes to one series inside a `SymbolWrite`, applied in this order: deletions, then bars, then state.
+public struct SeriesWrite: Sendable {
+    public var key: SeriesKey
+    /// Ranges of open times whose stored bars are deleted first (replace and prune).
+    public var deleteRanges: [TimeRange]
+    /// Bars to store; an existing bar with the same open time is overwritten when it differs.
+    public var bars: [Bar]
+    /// A newly discovered listing floor (the first open time the exchange has).
+    public var listingFloor: Int64?
+    /// Ranges the exchange confirmed empty.
+    public var emptyRanges: [TimeRange]
+
+    public init(
+        key: SeriesKey, deleteRanges: [TimeRange] = [], bars: [Bar] = [], listingFloor: Int64? = nil,
+        emptyRanges: [TimeRange] = []
+    ) {
+        self.key = key
+        self.deleteRanges = deleteRanges
+        self.bars = bars
+        self.listingFloor = listingFloor
+        self.emptyRanges = emptyRanges
+    }
+}
+
+/// What a write changed.
+public struct WriteCounts: Sendable, Hashable, Codable {
+    public var inserted: Int = 0
+    public var updated: Int = 0
+    public var deleted: Int = 0
+    public var unchanged: Int = 0
+
+    public init(inserted: Int = 0, updated: Int = 0, deleted: Int = 0, unchanged: Int = 0) {
+        self.inserted = inserted
+        self.updated = updated
+        self.deleted = deleted
+        self.unchanged = unchanged
+    }
+
+    public static func + (a: WriteCounts, b: WriteCounts) -> WriteCounts {
+        WriteCounts(
+            inserted: a.inserted + b.inserted, updated: a.updated + b.updated, deleted: a.deleted + b.deleted,
+            unchanged: a.unchanged + b.unchanged)
+    }
+}
+
+/// One apply run as the runs table keeps it.
+public struct RunRecord: Sendable, Hashable, Codable {
+    public var id: String
+    public var manifestDigest: String
+    public var startedAt: Int64
+    public var finishedAt: Int64?
+    public var status: String
+    /// The JSON report.
+    public var report: String?
+
+    public init(id: String, manifestDigest: String, startedAt: Int64, finishedAt: Int64?, status: String, report: String?) {
+        self.id = id
+        self.manifestDigest = manifestDigest
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.status = status
+        self.report = report
+    }
+}
+
+/// The database that holds bars, instruments, series state, runs and the lineage id.
+///
+/// Implementations: `SQLiteStore` (embedded default) and a PostgreSQL store. Every method may be called
+/// concurrently; `write(_:)` applies one symbol atomically.
+public protocol Store: Sendable {
+    /// Where the store is, fit to print (passwords redacted).
+    var displayName: String { get }
+
+    /// The lineage id made when the database was created; it never changes afterwards.
+    func lineageID() async throws -> String
+
+    /// Summaries of every stored series on `market`, from indexes and state tables only (no scan of bars).
+    func summaries(market: Market) async throws -> [SeriesSummary]
+
+    /// Interior gaps of a series: half-open ranges of missing open times between its first and last bar.
+    func gaps(of key: SeriesKey) async throws -> [TimeRange]
+
+    /// The stored bars of a series in open-time order, optionally limited to a range of open times.
+    func bars(of key: SeriesKey, in range: TimeRange?) async throws -> [Bar]
+
+    /// Calls `body` with the series' bars in open-time order, in batches, without holding them all.
+    func forEachBatch(of key: SeriesKey, _ body: @Sendable ([Bar]) throws -> Void) async throws
+
+    /// Instruments stored for a market.
+    func instruments(market: Market) async throws -> [Instrument]
+
+    /// Applies everything of one symbol in one transaction: all of it or nothing.
+    func write(_ batch: SymbolWrite) async throws -> WriteCounts
+
+    /// Inserts or updates a run record.
+    func recordRun(_ run: RunRecord) async throws
+
+    /// Releases connections. Further calls fail.
+    func close() async throws
+}
+
+extension Store {
+    /// SHA-256 digest of a series (DESIGN §6): its bars' canonical text in open-time order.
+    public func digest(of key: SeriesKey) async throws -> String {
+        let builder = DigestBuilder()
+        try await forEachBatch(of: key) { bars in
+            for bar in bars { builder.add(bar) }
+        }
+        return builder.finish()
+    }
+}
