@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the database is: an SQLite file or a PostgreSQL server.
 public enum DatabaseLocation: Sendable, Hashable, Codable, CustomStringConvertible {
     /// An SQLite file at an absolute path.
