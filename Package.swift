@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "KlineSyncCoreTests", dependencies: ["KlineSyncCore"]),
+        .testTarget(name: "KlineSyncCoreTests", dependencies: ["KlineSyncCore"], exclude: ["Fixtures"]),
         .testTarget(name: "KlineSyncSQLiteTests", dependencies: ["KlineSyncCore", "KlineSyncSQLite"]),
     ]
 )

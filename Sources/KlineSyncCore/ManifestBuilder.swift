@@ -1,0 +1,106 @@
+import Foundation
+import Yams
+
+/// Builds a `Manifest` from a composed YAML tree, collecting every problem in `reader`.
+struct ManifestBuilder {
+    var reader: ManifestReader
+    let directory: String
+    let environment: [String: String]
+
+    static let topKeys = [
+        "version", "source", "database", "symbols", "intervals", "force", "prune", "pacing", "retry", "report",
+    ]
+
+    mutating func build(_ root: Node) -> Manifest? {
+        guard let entries = reader.mapping(root, "the manifest", allowed: Self.topKeys) else { return nil }
+        reader.require(["version", "source", "database", "intervals"], in: entries, of: root, "the manifest")
+        var version: Int?
+        var source: Manifest.Source?
+        var database: DatabaseLocation?
+        var symbols = Manifest.SymbolFilter()
+        var intervals: [Manifest.IntervalRule]?
+        var forceNode: Node?
+        var prune = false
+        var pacing = Manifest.Pacing()
+        var retry = Manifest.RetrySettings()
+        var report = Manifest.ReportSettings(pathTemplate: resolve("reports/{run_id}.json"))
+        for (key, _, value) in entries {
+            switch key {
+            case "version":
+                if let v = reader.int(value, "version", in: Int.min...Int.max) {
+                    if v == 1 { version = v } else { reader.error(value, "unsupported manifest version \(v); this klinesync reads version 1") }
+                }
+            case "source": source = buildSource(value)
+            case "database": database = buildDatabase(value)
+            case "symbols": symbols = buildSymbols(value, market: nil) ?? symbols
+            case "intervals": intervals = buildIntervals(value, market: nil)
+            case "force": forceNode = value
+            case "prune": prune = reader.bool(value, "prune") ?? false
+            case "pacing": pacing = buildPacing(value) ?? pacing
+            case "retry": retry = buildRetry(value) ?? retry
+            case "report": report = buildReport(value) ?? report
+            default: break
+            }
+        }
+        // Checks that depend on the market run once it is known.
+        if let market = source?.market {
+            if let node = entries.first(where: { $0.key == "intervals" })?.value, let rules = intervals {
+                checkMarket(market, intervals: rules, node: node)
+            }
+            if market == .spot, let node = entries.first(where: { $0.key == "symbols" })?.value,
+                let filter = node.mapping, let typesKey = filter.first(where: { $0.key.string == "contract_types" })
+            {
+                reader.error(typesKey.key, "contract_types applies to futures markets (usdm, coinm) only; remove it for spot")
+            }
+        }
+        var force: [Manifest.ForceRule] = []
+        if let forceNode { force = buildForce(forceNode, intervals: intervals ?? []) }
+        guard let version, let source, let database, let intervals else { return nil }
+        return Manifest(
+            version: version, source: source, database: database, symbols: symbols, intervals: intervals, force: force,
+            prune: prune, pacing: pacing, retry: retry, report: report, path: "", directory: directory, digest: "")
+    }
+
+    /// An absolute path for a manifest-relative one.
+    func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+        if path.hasPrefix("~/") { return (NSString(string: path).expandingTildeInPath as NSString).standardizingPath }
+        return ((directory as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    /// Expands `${NAME}` and `${NAME:-default}`; reports unset variables at `node`.
+    mutating func expand(_ text: String, node: Node, _ what: String) -> String? {
+        var result = ""
+        var rest = Substring(text)
+        var ok = true
+        while let open = rest.range(of: "${") {
+            result += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                reader.error(node, "\(what) has an unclosed '${'; write ${NAME}")
+                return nil
+            }
+            let body = String(rest[open.upperBound..<close])
+            var name = body
+            var fallback: String?
+            if let sep = body.range(of: ":-") {
+                name = String(body[..<sep.lowerBound])
+                fallback = String(body[sep.upperBound...])
+            }
+            let validName = !name.isEmpty && name.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+            if !validName {
+                reader.error(node, "\(what) has an invalid variable reference '${\(body)}'; write ${NAME} or ${NAME:-default}")
+                ok = false
+            } else if let value = environment[name] {
+                result += value
+            } else if let fallback {
+                result += fallback
+            } else {
+                reader.error(node, "environment variable \(name) is not set (used in \(what)); export it, or write ${\(name):-default}")
+                ok = false
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        result += rest
+        return ok ? result : nil
+    }
+}

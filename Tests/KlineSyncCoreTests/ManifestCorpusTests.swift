@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@testable import KlineSyncCore
+
+/// The bad-manifest corpus in `Fixtures/bad/`: each file states on its first line the diagnostics the loader must
+/// produce (`# expect: [[line, column, "message"], …]`).
+struct ManifestCorpusTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/bad")
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var badFiles: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    @Test func corpusHoldsAtLeastTwentyFiveBadManifests() {
+        #expect(Self.badFiles.count >= 25)
+    }
+
+    @Test(arguments: badFiles)
+    func rejectsBadManifestWithLocatedMessage(_ name: String) throws {
+        let path = Self.fixtures.appendingPathComponent(name).path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let header = try #require(text.split(separator: "\n").first)
+        #expect(header.hasPrefix("# expect: "))
+        let json = Data(header.dropFirst("# expect: ".count).utf8)
+        let expected = try #require(try JSONSerialization.jsonObject(with: json) as? [[Any]])
+        let error = try #require(throws: ManifestError.self) {
+            try Manifest.load(path: path, environment: [:])
+        }
+        let got = error.diagnostics.map { "\($0.line):\($0.column): \($0.message)" }
+        let want = expected.map { "\($0[0]):\($0[1]): \($0[2])" }
+        #expect(got == want)
+        for diagnostic in error.diagnostics {
+            #expect(diagnostic.description.hasPrefix("\(path):\(diagnostic.line):\(diagnostic.column): error: "))
+        }
+    }
+
+    @Test(arguments: ["quickstart", "usdm-perpetuals", "spot-majors", "reproducible-dataset", "postgres"])
+    func loadsEveryExample(_ name: String) throws {
+        let path = Self.repoRoot.appendingPathComponent("examples/\(name).yaml").path
+        let manifest = try Manifest.load(path: path, environment: [:])
+        #expect(manifest.version == 1)
+        #expect(!manifest.intervals.isEmpty)
+        #expect(manifest.digest.count == 64)
+    }
+
+    @Test func missingFileIsAnError() {
+        let error = #expect(throws: ManifestError.self) {
+            try Manifest.load(path: "/nonexistent/klinesync.yaml", environment: [:])
+        }
+        #expect(error?.description == "/nonexistent/klinesync.yaml: error: manifest does not exist; check the path")
+    }
+}
