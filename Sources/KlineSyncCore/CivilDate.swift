@@ -8,7 +8,8 @@ public struct CivilDate: Sendable, Hashable {
     public var second: Int = 0
     public var millisecond: Int = 0
 
-    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0) {
+    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0)
+    {
         self.year = year
         self.month = month
         self.day = day
@@ -74,7 +75,8 @@ public enum Timestamp {
     /// `2024-01-01T00:00:00Z` (milliseconds shown only when non-zero).
     public static func format(_ millis: Int64) -> String {
         let d = CivilDate(millis: millis)
-        var s = "\(pad(d.year, 4))-\(pad(d.month, 2))-\(pad(d.day, 2))T\(pad(d.hour, 2)):\(pad(d.minute, 2)):\(pad(d.second, 2))"
+        var s =
+            "\(pad(d.year, 4))-\(pad(d.month, 2))-\(pad(d.day, 2))T\(pad(d.hour, 2)):\(pad(d.minute, 2)):\(pad(d.second, 2))"
         if d.millisecond != 0 { s += ".\(pad(d.millisecond, 3))" }
         return s + "Z"
     }
@@ -114,13 +116,17 @@ public enum Timestamp {
             i += 1
             return true
         }
-        guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2) else { return nil }
+        guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2) else {
+            return nil
+        }
         guard (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return nil }
         var date = CivilDate(year: year, month: month, day: day)
         if i == b.count { return date.millis }
         guard i < b.count, b[i] == 84 || b[i] == 116 || b[i] == 32 else { return nil }
         i += 1
-        guard let hour = digits(2), expect(58), let minute = digits(2), expect(58), let second = digits(2) else { return nil }
+        guard let hour = digits(2), expect(58), let minute = digits(2), expect(58), let second = digits(2) else {
+            return nil
+        }
         guard hour < 24, minute < 60, second < 60 else { return nil }
         date.hour = hour
         date.minute = minute

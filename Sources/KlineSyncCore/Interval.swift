@@ -43,7 +43,8 @@ public struct Interval: Sendable, Hashable, Codable, CustomStringConvertible, Co
     public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let found = Interval(name: name) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown interval '\(name)'"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "unknown interval '\(name)'"))
         }
         self = found
     }

@@ -73,7 +73,9 @@ extension Manifest {
     static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
         func located(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
             var message = "invalid YAML: \(problem)"
-            if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
+            if let context {
+                message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+            }
             return Diagnostic(file: file, line: mark.line, column: mark.column, message: message)
         }
         switch error {

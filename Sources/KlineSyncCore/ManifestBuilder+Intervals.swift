@@ -37,18 +37,22 @@ extension ManifestBuilder {
     mutating func buildWindow(_ node: Node, interval: Interval) -> Manifest.IntervalRule? {
         let what = "interval \(interval.name)"
         let before = reader.diagnostics.count
-        guard let entries = reader.mapping(node, what, allowed: ["bars", "since", "lookback", "until"]) else { return nil }
+        guard let entries = reader.mapping(node, what, allowed: ["bars", "since", "lookback", "until"]) else {
+            return nil
+        }
         let windowKeys = entries.filter { ["bars", "since", "lookback"].contains($0.key) }
         if windowKeys.isEmpty {
             // An unknown key (a misspelt window, most likely) was already reported.
             if reader.diagnostics.count > before { return nil }
-            reader.error(node, "\(what) needs a window: one of bars (latest N), since (a date) or lookback (a duration)")
+            reader.error(
+                node, "\(what) needs a window: one of bars (latest N), since (a date) or lookback (a duration)")
             return nil
         }
         if windowKeys.count > 1 {
             reader.error(
                 windowKeys[1].keyNode,
-                "\(what) sets both '\(windowKeys[0].key)' and '\(windowKeys[1].key)'; use exactly one of bars, since or lookback")
+                "\(what) sets both '\(windowKeys[0].key)' and '\(windowKeys[1].key)'; use exactly one of bars, since or lookback"
+            )
             return nil
         }
         let (key, _, value) = windowKeys[0]
@@ -61,7 +65,8 @@ extension ManifestBuilder {
                 if millis < interval.approximateMillis {
                     reader.error(
                         value,
-                        "\(what): lookback \(DurationText.format(millis)) is shorter than one \(interval.name) bar, so it selects nothing")
+                        "\(what): lookback \(DurationText.format(millis)) is shorter than one \(interval.name) bar, so it selects nothing"
+                    )
                 } else {
                     window = .lookback(millis)
                 }
@@ -119,7 +124,8 @@ extension ManifestBuilder {
                         if !declared.isEmpty && !declared.contains(interval) {
                             reader.error(
                                 nameNode,
-                                "\(what) names interval '\(name)', which intervals does not declare; declare it or remove it here")
+                                "\(what) names interval '\(name)', which intervals does not declare; declare it or remove it here"
+                            )
                             continue
                         }
                         list.append(interval)
@@ -129,7 +135,9 @@ extension ManifestBuilder {
                 default: break
                 }
             }
-            if let symbols, let range { rules.append(Manifest.ForceRule(symbols: symbols, intervals: ruleIntervals, range: range)) }
+            if let symbols, let range {
+                rules.append(Manifest.ForceRule(symbols: symbols, intervals: ruleIntervals, range: range))
+            }
         }
         return rules
     }
@@ -137,7 +145,8 @@ extension ManifestBuilder {
     mutating func buildForceRange(_ node: Node, _ what: String) -> Manifest.ForceRange? {
         if let scalar = node.scalar {
             if scalar.string == "all" { return .all }
-            reader.error(node, "\(what): range must be 'all', { last: N } or { from: DATE, to: DATE }, found '\(scalar.string)'")
+            reader.error(
+                node, "\(what): range must be 'all', { last: N } or { from: DATE, to: DATE }, found '\(scalar.string)'")
             return nil
         }
         guard let entries = reader.mapping(node, "\(what): range", allowed: ["last", "from", "to"]) else { return nil }
@@ -149,12 +158,15 @@ extension ManifestBuilder {
             return reader.int(last.value, "\(what): range.last", in: 1...100_000_000).map { .last($0) }
         }
         reader.require(["from", "to"], in: entries, of: node, "\(what): range")
-        guard let fromNode = entries.first(where: { $0.key == "from" }), let toNode = entries.first(where: { $0.key == "to" }),
+        guard let fromNode = entries.first(where: { $0.key == "from" }),
+            let toNode = entries.first(where: { $0.key == "to" }),
             let from = reader.date(fromNode.value, "\(what): range.from"),
             let to = reader.date(toNode.value, "\(what): range.to")
         else { return nil }
         guard to > from else {
-            reader.error(toNode.value, "\(what): range.to (\(Timestamp.short(to))) must be after range.from (\(Timestamp.short(from)))")
+            reader.error(
+                toNode.value,
+                "\(what): range.to (\(Timestamp.short(to))) must be after range.from (\(Timestamp.short(from)))")
             return nil
         }
         return .between(from: from, to: to)

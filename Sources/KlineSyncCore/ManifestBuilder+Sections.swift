@@ -15,7 +15,9 @@ extension ManifestBuilder {
             switch key {
             case "exchange":
                 guard let name = reader.string(value, "source.exchange") else { continue }
-                if name == "binance" { exchange = name } else {
+                if name == "binance" {
+                    exchange = name
+                } else {
                     reader.error(value, "unsupported exchange '\(name)'; klinesync supports: binance")
                 }
             case "market":
@@ -23,7 +25,9 @@ extension ManifestBuilder {
                 if let m = Market(rawValue: name) {
                     market = m
                 } else {
-                    let hint = Suggestion.closest(to: name, in: Market.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" }
+                    let hint = Suggestion.closest(to: name, in: Market.allCases.map(\.rawValue)).map {
+                        "; did you mean '\($0)'?"
+                    }
                     reader.error(value, "unknown market '\(name)'\(hint ?? "; expected spot, usdm or coinm")")
                 }
             case "base_url":
@@ -35,7 +39,10 @@ extension ManifestBuilder {
                 } else if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
                     baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
                 } else {
-                    reader.error(value, "source.base_url must be an http(s) URL such as https://fapi.binance.com, or 'embedded', found '\(text)'")
+                    reader.error(
+                        value,
+                        "source.base_url must be an http(s) URL such as https://fapi.binance.com, or 'embedded', found '\(text)'"
+                    )
                 }
             case "simulator":
                 simulatorNode = (keyNode, value)
@@ -66,7 +73,9 @@ extension ManifestBuilder {
             case "seed": if let v = reader.int(value, "simulator.seed", in: 0...Int.max) { settings.seed = UInt64(v) }
             case "symbols": settings.symbols = reader.int(value, "simulator.symbols", in: 1...5000) ?? settings.symbols
             case "latency":
-                if let v = reader.duration(value, "simulator.latency", min: 0, max: 60_000) { settings.latencyMillis = Int(v) }
+                if let v = reader.duration(value, "simulator.latency", min: 0, max: 60_000) {
+                    settings.latencyMillis = Int(v)
+                }
             case "fail_rate": settings.failRate = reader.number(value, "simulator.fail_rate", in: 0...1) ?? 0
             case "weight_limit": settings.weightLimit = reader.int(value, "simulator.weight_limit", in: 1...10_000_000)
             case "now": settings.now = reader.date(value, "simulator.now")
@@ -77,11 +86,16 @@ extension ManifestBuilder {
     }
 
     mutating func buildDatabase(_ node: Node) -> DatabaseLocation? {
-        guard let raw = reader.string(node, "database"), let text = expand(raw, node: node, "database") else { return nil }
+        guard let raw = reader.string(node, "database"), let text = expand(raw, node: node, "database") else {
+            return nil
+        }
         if text.hasPrefix("sqlite:") {
             var path = String(text.dropFirst("sqlite:".count))
-            if path.hasPrefix("///") { path = String(path.dropFirst(2)) } else if path.hasPrefix("//") {
-                reader.error(node, "write an SQLite database as sqlite:relative/path.sqlite or sqlite:///absolute/path.sqlite")
+            if path.hasPrefix("///") {
+                path = String(path.dropFirst(2))
+            } else if path.hasPrefix("//") {
+                reader.error(
+                    node, "write an SQLite database as sqlite:relative/path.sqlite or sqlite:///absolute/path.sqlite")
                 return nil
             }
             guard !path.isEmpty, path != ":memory:" else {
@@ -92,14 +106,18 @@ extension ManifestBuilder {
         }
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
             guard let url = URL(string: text), let host = url.host, !host.isEmpty else {
-                reader.error(node, "database URL \(DatabaseLocation.redact(text)) is not a valid URL; write postgres://user:password@host:5432/dbname")
+                reader.error(
+                    node,
+                    "database URL \(DatabaseLocation.redact(text)) is not a valid URL; write postgres://user:password@host:5432/dbname"
+                )
                 return nil
             }
             return .postgres(url: text)
         }
         reader.error(
             node,
-            "database must be sqlite:PATH (relative to the manifest) or postgres://user:password@host:5432/dbname, found '\(DatabaseLocation.redact(text))'")
+            "database must be sqlite:PATH (relative to the manifest) or postgres://user:password@host:5432/dbname, found '\(DatabaseLocation.redact(text))'"
+        )
         return nil
     }
 
@@ -119,7 +137,8 @@ extension ManifestBuilder {
             case "include":
                 if let globs = reader.globs(value, "symbols.include") {
                     if globs.isEmpty && value.sequence?.isEmpty == true {
-                        reader.error(value, "symbols.include is empty, so no symbol would be synced; remove it to include all")
+                        reader.error(
+                            value, "symbols.include is empty, so no symbol would be synced; remove it to include all")
                     }
                     filter.include = globs
                 }
@@ -132,8 +151,13 @@ extension ManifestBuilder {
                     if Manifest.contractTypes.contains(text) {
                         types.append(text)
                     } else {
-                        let hint = Suggestion.closest(to: text, in: Manifest.contractTypes).map { "; did you mean '\($0)'?" }
-                        reader.error(item, "unknown contract type '\(text)'\(hint ?? "; expected one of: \(Manifest.contractTypes.joined(separator: ", "))")")
+                        let hint = Suggestion.closest(to: text, in: Manifest.contractTypes).map {
+                            "; did you mean '\($0)'?"
+                        }
+                        reader.error(
+                            item,
+                            "unknown contract type '\(text)'\(hint ?? "; expected one of: \(Manifest.contractTypes.joined(separator: ", "))")"
+                        )
                     }
                 }
                 filter.contractTypes = types
@@ -142,7 +166,9 @@ extension ManifestBuilder {
                 var assets: [String] = []
                 for item in items {
                     guard let text = reader.string(item, "each quote asset") else { continue }
-                    if !text.isEmpty, text.count <= 20, text.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) {
+                    if !text.isEmpty, text.count <= 20,
+                        text.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) })
+                    {
                         assets.append(text)
                     } else {
                         reader.error(item, "quote asset '\(text)' must be upper-case letters and digits, such as USDT")
@@ -156,13 +182,17 @@ extension ManifestBuilder {
     }
 
     mutating func buildPacing(_ node: Node) -> Manifest.Pacing? {
-        guard let entries = reader.mapping(node, "pacing", allowed: ["weight_per_minute", "concurrency", "request_delay"])
+        guard
+            let entries = reader.mapping(
+                node, "pacing", allowed: ["weight_per_minute", "concurrency", "request_delay"])
         else { return nil }
         var pacing = Manifest.Pacing()
         for (key, _, value) in entries {
             switch key {
-            case "weight_per_minute": pacing.weightPerMinute = reader.int(value, "pacing.weight_per_minute", in: 1...1_000_000)
-            case "concurrency": pacing.concurrency = reader.int(value, "pacing.concurrency", in: 1...256) ?? pacing.concurrency
+            case "weight_per_minute":
+                pacing.weightPerMinute = reader.int(value, "pacing.weight_per_minute", in: 1...1_000_000)
+            case "concurrency":
+                pacing.concurrency = reader.int(value, "pacing.concurrency", in: 1...256) ?? pacing.concurrency
             case "request_delay":
                 pacing.requestDelayMillis = reader.duration(value, "pacing.request_delay", min: 0, max: 60_000) ?? 0
             default: break
@@ -178,7 +208,8 @@ extension ManifestBuilder {
         var maxNode: Node?
         for (key, _, value) in entries {
             switch key {
-            case "max_attempts": retry.maxAttempts = reader.int(value, "retry.max_attempts", in: 1...100) ?? retry.maxAttempts
+            case "max_attempts":
+                retry.maxAttempts = reader.int(value, "retry.max_attempts", in: 1...100) ?? retry.maxAttempts
             case "initial_backoff":
                 retry.initialBackoffMillis =
                     reader.duration(value, "retry.initial_backoff", min: 1, max: 600_000) ?? retry.initialBackoffMillis
@@ -199,7 +230,8 @@ extension ManifestBuilder {
         if retry.maxBackoffMillis < retry.initialBackoffMillis {
             reader.error(
                 maxNode ?? node,
-                "retry.max_backoff (\(DurationText.format(retry.maxBackoffMillis))) must not be shorter than retry.initial_backoff (\(DurationText.format(retry.initialBackoffMillis)))")
+                "retry.max_backoff (\(DurationText.format(retry.maxBackoffMillis))) must not be shorter than retry.initial_backoff (\(DurationText.format(retry.initialBackoffMillis)))"
+            )
         }
         return retry
     }
@@ -216,7 +248,8 @@ extension ManifestBuilder {
             if let open = rest.firstIndex(of: "{") {
                 let close = rest[open...].firstIndex(of: "}") ?? rest.endIndex
                 let token = rest[open..<min(rest.index(after: close), rest.endIndex)]
-                reader.error(value, "report.path has an unknown placeholder '\(token)'; the only placeholder is {run_id}")
+                reader.error(
+                    value, "report.path has an unknown placeholder '\(token)'; the only placeholder is {run_id}")
                 rest = ""
                 return nil
             }

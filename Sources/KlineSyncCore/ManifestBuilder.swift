@@ -28,7 +28,11 @@ struct ManifestBuilder {
             switch key {
             case "version":
                 if let v = reader.int(value, "version", in: Int.min...Int.max) {
-                    if v == 1 { version = v } else { reader.error(value, "unsupported manifest version \(v); this klinesync reads version 1") }
+                    if v == 1 {
+                        version = v
+                    } else {
+                        reader.error(value, "unsupported manifest version \(v); this klinesync reads version 1")
+                    }
                 }
             case "source": source = buildSource(value)
             case "database": database = buildDatabase(value)
@@ -50,7 +54,8 @@ struct ManifestBuilder {
             if market == .spot, let node = entries.first(where: { $0.key == "symbols" })?.value,
                 let filter = node.mapping, let typesKey = filter.first(where: { $0.key.string == "contract_types" })
             {
-                reader.error(typesKey.key, "contract_types applies to futures markets (usdm, coinm) only; remove it for spot")
+                reader.error(
+                    typesKey.key, "contract_types applies to futures markets (usdm, coinm) only; remove it for spot")
             }
         }
         var force: [Manifest.ForceRule] = []
@@ -86,16 +91,24 @@ struct ManifestBuilder {
                 name = String(body[..<sep.lowerBound])
                 fallback = String(body[sep.upperBound...])
             }
-            let validName = !name.isEmpty && name.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+            let validName =
+                !name.isEmpty
+                && name.utf8.allSatisfy {
+                    ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95
+                }
             if !validName {
-                reader.error(node, "\(what) has an invalid variable reference '${\(body)}'; write ${NAME} or ${NAME:-default}")
+                reader.error(
+                    node, "\(what) has an invalid variable reference '${\(body)}'; write ${NAME} or ${NAME:-default}")
                 ok = false
             } else if let value = environment[name] {
                 result += value
             } else if let fallback {
                 result += fallback
             } else {
-                reader.error(node, "environment variable \(name) is not set (used in \(what)); export it, or write ${\(name):-default}")
+                reader.error(
+                    node,
+                    "environment variable \(name) is not set (used in \(what)); export it, or write ${\(name):-default}"
+                )
                 ok = false
             }
             rest = rest[rest.index(after: close)...]

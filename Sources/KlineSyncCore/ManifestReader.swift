@@ -18,7 +18,9 @@ struct ManifestReader {
     }
 
     /// Entries of a mapping node with their key nodes; unknown keys are reported (with a suggestion).
-    mutating func mapping(_ node: Node, _ what: String, allowed: [String]) -> [(key: String, keyNode: Node, value: Node)]? {
+    mutating func mapping(_ node: Node, _ what: String, allowed: [String]) -> [(
+        key: String, keyNode: Node, value: Node
+    )]? {
         guard let mapping = node.mapping else {
             error(node, "\(what) must be a mapping of keys to values, found \(describe(node))")
             return nil
@@ -45,7 +47,9 @@ struct ManifestReader {
     }
 
     /// Reports keys that must be present but are not.
-    mutating func require(_ keys: [String], in entries: [(key: String, keyNode: Node, value: Node)], of node: Node, _ what: String) {
+    mutating func require(
+        _ keys: [String], in entries: [(key: String, keyNode: Node, value: Node)], of node: Node, _ what: String
+    ) {
         for key in keys where !entries.contains(where: { $0.key == key }) {
             error(node, "missing required key '\(key)' in \(what)")
         }
@@ -136,7 +140,8 @@ struct ManifestReader {
     mutating func date(_ node: Node, _ what: String) -> Int64? {
         guard let text = string(node, what) else { return nil }
         guard let millis = Timestamp.parse(text) else {
-            error(node, "\(what) must be a date (2024-01-01) or an RFC 3339 time (2024-01-01T00:00:00Z), found '\(text)'")
+            error(
+                node, "\(what) must be a date (2024-01-01) or an RFC 3339 time (2024-01-01T00:00:00Z), found '\(text)'")
             return nil
         }
         return millis
@@ -159,9 +164,15 @@ struct ManifestReader {
             if Glob.isValidPattern(pattern) {
                 result.append(pattern)
             } else if Glob.isValidPattern(pattern.uppercased()) {
-                error(item, "symbol pattern '\(pattern)' in \(what) must be upper case; did you mean '\(pattern.uppercased())'?")
+                error(
+                    item,
+                    "symbol pattern '\(pattern)' in \(what) must be upper case; did you mean '\(pattern.uppercased())'?"
+                )
             } else {
-                error(item, "symbol pattern '\(pattern)' in \(what) may only hold A-Z, 0-9, '_', '-', '*' and '?' (1 to 40 characters)")
+                error(
+                    item,
+                    "symbol pattern '\(pattern)' in \(what) may only hold A-Z, 0-9, '_', '-', '*' and '?' (1 to 40 characters)"
+                )
             }
         }
         return result

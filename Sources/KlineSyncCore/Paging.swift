@@ -37,7 +37,8 @@ public enum Paging {
             var end = interval.advance(start, by: size)
             if end > stop { end = stop }
             let limit = Int(interval.count(from: start, to: end))
-            pages.append(Page(startTime: start, endTime: end - 1, limit: limit, weight: market.klineWeight(limit: limit)))
+            pages.append(
+                Page(startTime: start, endTime: end - 1, limit: limit, weight: market.klineWeight(limit: limit)))
             start = end
         }
         return pages

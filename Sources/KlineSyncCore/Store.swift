@@ -69,7 +69,9 @@ public struct RunRecord: Sendable, Hashable, Codable {
     /// The JSON report.
     public var report: String?
 
-    public init(id: String, manifestDigest: String, startedAt: Int64, finishedAt: Int64?, status: String, report: String?) {
+    public init(
+        id: String, manifestDigest: String, startedAt: Int64, finishedAt: Int64?, status: String, report: String?
+    ) {
         self.id = id
         self.manifestDigest = manifestDigest
         self.startedAt = startedAt

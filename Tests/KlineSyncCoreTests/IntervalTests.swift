@@ -94,7 +94,9 @@ struct PagingTests {
         #expect(pages.map(\.limit) == [200, 200, 50])
         for page in pages { #expect(page.endTime - page.startTime < 200 * day + 1) }
         let mo = Interval(name: "1M")!
-        let months = Paging.pages(market: .coinm, interval: mo, range: TimeRange(start: Timestamp.parse("2020-01-01")!, end: Timestamp.parse("2021-03-01")!))
+        let months = Paging.pages(
+            market: .coinm, interval: mo,
+            range: TimeRange(start: Timestamp.parse("2020-01-01")!, end: Timestamp.parse("2021-03-01")!))
         #expect(months.map(\.limit) == [6, 6, 2])
         for page in months { #expect(page.endTime - page.startTime <= 200 * day) }
     }
@@ -102,14 +104,18 @@ struct PagingTests {
     @Test func calendarPagesAreExact() {
         let mo = Interval(name: "1M")!
         let start = Timestamp.parse("2023-11-01")!
-        let pages = Paging.pages(market: .usdm, interval: mo, range: TimeRange(start: start, end: Timestamp.parse("2024-03-01")!))
+        let pages = Paging.pages(
+            market: .usdm, interval: mo, range: TimeRange(start: start, end: Timestamp.parse("2024-03-01")!))
         #expect(pages.count == 1)
         #expect(pages[0].limit == 4 && pages[0].weight == 1)
         #expect(pages[0].endTime == Timestamp.parse("2024-02-29T23:59:59.999Z")!)
     }
 
     @Test func weightsFollowDocumentedSteps() {
-        #expect([1, 99, 100, 499, 500, 1000, 1001, 1500].map { Market.usdm.klineWeight(limit: $0) } == [1, 1, 2, 2, 5, 5, 10, 10])
+        #expect(
+            [1, 99, 100, 499, 500, 1000, 1001, 1500].map { Market.usdm.klineWeight(limit: $0) } == [
+                1, 1, 2, 2, 5, 5, 10, 10,
+            ])
         #expect(Market.spot.klineWeight(limit: 1000) == 2)
     }
 }
@@ -135,7 +141,8 @@ struct DecimalTextTests {
 
     @Test func digestIgnoresTrailingZerosOnly() {
         func bar(_ close: String) -> Bar {
-            Bar(openTime: 0, open: "1", high: "2", low: "0.5", close: close, volume: "10", closeTime: 59_999,
+            Bar(
+                openTime: 0, open: "1", high: "2", low: "0.5", close: close, volume: "10", closeTime: 59_999,
                 quoteVolume: "15", trades: 3, takerBuyBaseVolume: "5", takerBuyQuoteVolume: "7.5")
         }
         let a = DigestBuilder()

@@ -6,7 +6,8 @@ import Testing
 /// The bad-manifest corpus in `Fixtures/bad/`: each file states on its first line the diagnostics the loader must
 /// produce (`# expect: [[line, column, "message"], …]`).
 struct ManifestCorpusTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/bad")
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures/bad")
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 

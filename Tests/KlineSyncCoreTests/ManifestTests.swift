@@ -30,13 +30,15 @@ struct ManifestTests {
         #expect(m.retry.onBan == .stop)
         #expect(m.report.pathTemplate == "/data/sets/reports/{run_id}.json")
         #expect(m.source.effectiveBaseURL == "https://fapi.binance.com")
-        #expect(m.intervals == [Manifest.IntervalRule(interval: Interval(name: "4h")!, window: .bars(2000), until: nil)])
+        #expect(
+            m.intervals == [Manifest.IntervalRule(interval: Interval(name: "4h")!, window: .bars(2000), until: nil)])
     }
 
     @Test func resolvesRelativePathsAgainstManifestFolder() throws {
         let m = try parse(minimal)
         #expect(m.database == .sqlite(path: "/data/sets/data/k.sqlite"))
-        let absolute = try parse(minimal.replacingOccurrences(of: "sqlite:data/k.sqlite", with: "sqlite:///var/k.sqlite"))
+        let absolute = try parse(
+            minimal.replacingOccurrences(of: "sqlite:data/k.sqlite", with: "sqlite:///var/k.sqlite"))
         #expect(absolute.database == .sqlite(path: "/var/k.sqlite"))
     }
 
@@ -77,13 +79,15 @@ struct ManifestTests {
         #expect(m.force[0].covers(symbol: "ETHUSDT", interval: Interval(name: "1d")!))
         #expect(!m.force[0].covers(symbol: "ETHUSDT", interval: Interval(name: "1h")!))
         #expect(m.force[1].covers(symbol: "BTCUSDT", interval: Interval(name: "1h")!))
-        #expect(m.pacing == {
-            var p = Manifest.Pacing()
-            p.weightPerMinute = 1200
-            p.concurrency = 16
-            p.requestDelayMillis = 250
-            return p
-        }())
+        #expect(
+            m.pacing
+                == {
+                    var p = Manifest.Pacing()
+                    p.weightPerMinute = 1200
+                    p.concurrency = 16
+                    p.requestDelayMillis = 250
+                    return p
+                }())
         #expect(m.retry.onBan == .wait && m.retry.maxBackoffMillis == 60_000)
         #expect(m.prune)
     }
@@ -110,8 +114,11 @@ struct ManifestTests {
         filter.include = ["*USDT"]
         filter.exclude = ["*DOWNUSDT"]
         filter.contractTypes = ["PERPETUAL"]
-        func instrument(_ symbol: String, _ status: Instrument.Status = .trading, _ type: String = "PERPETUAL") -> Instrument {
-            Instrument(symbol: symbol, status: status, rawStatus: "", contractType: type, baseAsset: "X", quoteAsset: "USDT")
+        func instrument(_ symbol: String, _ status: Instrument.Status = .trading, _ type: String = "PERPETUAL")
+            -> Instrument
+        {
+            Instrument(
+                symbol: symbol, status: status, rawStatus: "", contractType: type, baseAsset: "X", quoteAsset: "USDT")
         }
         #expect(filter.matches(instrument("BTCUSDT")))
         #expect(!filter.matches(instrument("BTCDOWNUSDT")))

@@ -1,0 +1,128 @@
+extension Planner {
+    static func planSeries(key: SeriesKey, rule: Manifest.IntervalRule, instrument: Instrument, input: Input)
+        -> SeriesPlan
+    {
+        let interval = key.interval
+        let market = key.market
+        let summary = input.snapshot.summaries[key]
+        let desired = window(rule: rule, instrument: instrument, summary: summary, serverTime: input.serverTime)
+        let empty = summary?.emptyRanges ?? []
+        var actions: [PlannedAction] = []
+
+        func action(_ kind: ActionKind, _ ranges: [TimeRange]) {
+            let ranges = TimeRange.merged(
+                ranges.map { TimeRange(start: interval.ceil($0.start), end: interval.ceil($0.end)) })
+            guard !ranges.isEmpty else { return }
+            var bars: Int64 = 0
+            var requests = 0
+            var weight = 0
+            for range in ranges {
+                bars += interval.count(from: range.start, to: range.end)
+                if kind.fetches {
+                    let cost = Paging.cost(market: market, interval: interval, range: range)
+                    requests += cost.requests
+                    weight += cost.weight
+                }
+            }
+            guard bars > 0 else { return }
+            actions.append(PlannedAction(kind: kind, ranges: ranges, bars: bars, requests: requests, weight: weight))
+        }
+
+        // Force rules and --force: replace the selected part of the window.
+        var replace: [TimeRange] = []
+        if !desired.isEmpty {
+            for rule in input.manifest.force where rule.covers(symbol: key.symbol, interval: interval) {
+                replace.append(contentsOf: forceRange(rule.range, interval: interval, desired: desired))
+            }
+            if input.force.contains(where: { $0.covers(symbol: key.symbol, interval: interval) }) {
+                replace.append(desired)
+            }
+        }
+        replace = TimeRange.merged(replace).flatMap { $0.subtracting(empty) }
+        let skip = empty + replace
+
+        if let summary, summary.barCount > 0, let first = summary.firstOpenTime, let last = summary.lastOpenTime {
+            let storedEnd = interval.next(last)
+            if !desired.isEmpty {
+                if desired.start < first {
+                    action(.backfill, TimeRange(start: desired.start, end: min(first, desired.end)).subtracting(skip))
+                }
+                if storedEnd < desired.end {
+                    action(.extend, TimeRange(start: max(storedEnd, desired.start), end: desired.end).subtracting(skip))
+                }
+                let holes = (input.snapshot.gaps[key] ?? []).compactMap { $0.clamped(to: desired) }
+                action(.repair, holes.flatMap { $0.subtracting(skip) })
+            }
+            action(.replace, replace)
+            if input.manifest.prune {
+                var outside: [TimeRange] = []
+                if first < desired.start { outside.append(TimeRange(start: first, end: min(desired.start, storedEnd))) }
+                if storedEnd > desired.end { outside.append(TimeRange(start: max(desired.end, first), end: storedEnd)) }
+                if desired.isEmpty { outside = [TimeRange(start: first, end: storedEnd)] }
+                action(.prune, outside)
+            }
+        } else if !desired.isEmpty {
+            // Nothing stored: a force rule has nothing to replace, so the whole window is created.
+            action(.create, desired.subtracting(empty))
+        }
+        if actions.isEmpty { actions.append(PlannedAction(kind: .noop, ranges: [], bars: 0, requests: 0, weight: 0)) }
+        return SeriesPlan(
+            symbol: key.symbol, interval: interval, desired: desired.isEmpty ? nil : desired,
+            stored: summary.flatMap(stored), actions: actions, fingerprint: summary.map(fingerprint) ?? "none")
+    }
+
+    static func forceRange(_ range: Manifest.ForceRange, interval: Interval, desired: TimeRange) -> [TimeRange] {
+        switch range {
+        case .all:
+            return [desired]
+        case .last(let count):
+            let start = max(desired.start, interval.advance(desired.end, by: -Int64(count)))
+            return [TimeRange(start: start, end: desired.end)]
+        case .between(let from, let to):
+            return TimeRange(start: interval.ceil(from), end: interval.ceil(to)).clamped(to: desired).map { [$0] } ?? []
+        }
+    }
+
+    static func stored(_ summary: SeriesSummary) -> SeriesPlan.StoredState? {
+        guard let first = summary.firstOpenTime, let last = summary.lastOpenTime, summary.barCount > 0 else {
+            return nil
+        }
+        return SeriesPlan.StoredState(first: first, last: last, bars: summary.barCount)
+    }
+
+    /// Identifies a stored state: changes whenever bars, the listing floor or confirmed-empty ranges change.
+    static func fingerprint(_ summary: SeriesSummary) -> String {
+        let empty = summary.emptyRanges.map { "\($0.start)-\($0.end)" }.joined(separator: ",")
+        return "n=\(summary.barCount);first=\(summary.firstOpenTime ?? -1);last=\(summary.lastOpenTime ?? -1)"
+            + ";floor=\(summary.listingFloor ?? -1);empty=\(empty)"
+    }
+
+    static func totals(_ series: [SeriesPlan], budget: Int, concurrency: Int) -> PlanTotals {
+        var counts: [String: Int] = [:]
+        for kind in ActionKind.allCases { counts[kind.rawValue] = 0 }
+        var requests = 0
+        var weight = 0
+        var fetch: Int64 = 0
+        var delete: Int64 = 0
+        for plan in series {
+            for kind in Set(plan.actions.map(\.kind)) { counts[kind.rawValue, default: 0] += 1 }
+            for action in plan.actions {
+                requests += action.requests
+                weight += action.weight
+                if action.kind == .prune { delete += action.bars } else { fetch += action.bars }
+            }
+        }
+        return PlanTotals(
+            series: counts, requests: requests, weight: weight, barsToFetch: fetch, barsToDelete: delete,
+            estimatedSeconds: estimateSeconds(
+                requests: requests, weight: weight, budget: budget, concurrency: concurrency))
+    }
+
+    /// Duration at the budget: the weight beyond the first minute's allowance paces the run; below that, latency
+    /// (about 100 ms a request) divided by concurrency does.
+    public static func estimateSeconds(requests: Int, weight: Int, budget: Int, concurrency: Int) -> Double {
+        let latencyBound = Double(requests) * 0.1 / Double(max(1, concurrency))
+        guard weight > budget else { return latencyBound }
+        return max(latencyBound, Double(weight - budget) / Double(budget) * 60)
+    }
+}

@@ -1,0 +1,123 @@
+/// A `--force SYM[:INT]` selector from the command line: replace the whole window of matching series.
+public struct ForceSelector: Sendable, Hashable, Codable {
+    public var symbol: String
+    public var interval: Interval?
+
+    public init(symbol: String, interval: Interval?) {
+        self.symbol = symbol
+        self.interval = interval
+    }
+
+    /// Parses `BTCUSDT`, `BTC*:4h`; nil when malformed.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count <= 2, Glob.isValidPattern(parts[0]) else { return nil }
+        symbol = parts[0]
+        if parts.count == 2 {
+            guard let interval = Interval(name: parts[1]) else { return nil }
+            self.interval = interval
+        } else {
+            interval = nil
+        }
+    }
+
+    func covers(symbol: String, interval: Interval) -> Bool {
+        Glob.matches(self.symbol, symbol) && (self.interval == nil || self.interval == interval)
+    }
+}
+
+/// Turns (manifest, instruments, server time, stored state) into a `Plan`. A pure function: no I/O, no clock.
+public enum Planner {
+    /// Everything the planner reads.
+    public struct Input: Sendable {
+        public var manifest: Manifest
+        public var exchangeInfo: ExchangeInfo
+        public var serverTime: Int64
+        public var snapshot: StoreSnapshot
+        public var database: String
+        public var force: [ForceSelector]
+
+        public init(
+            manifest: Manifest, exchangeInfo: ExchangeInfo, serverTime: Int64, snapshot: StoreSnapshot,
+            database: String? = nil, force: [ForceSelector] = []
+        ) {
+            self.manifest = manifest
+            self.exchangeInfo = exchangeInfo
+            self.serverTime = serverTime
+            self.snapshot = snapshot
+            self.database = database ?? manifest.database.description
+            self.force = force
+        }
+    }
+
+    /// The instruments of the universe the manifest selects, sorted by symbol.
+    public static func universe(_ manifest: Manifest, _ info: ExchangeInfo) -> [Instrument] {
+        info.instruments.filter { manifest.symbols.matches($0) && Instrument.isValidSymbol($0.symbol) }
+            .sorted { $0.symbol < $1.symbol }
+    }
+
+    /// The weight-per-minute budget: the manifest's, else half the advertised limit; never above the advertised one.
+    public static func budget(_ manifest: Manifest, _ info: ExchangeInfo) -> Int {
+        let advertised = info.weightLimitPerMinute ?? manifest.source.market.documentedWeightLimit
+        return max(1, min(manifest.pacing.weightPerMinute ?? advertised / 2, advertised))
+    }
+
+    /// Makes the plan.
+    public static func plan(_ input: Input) -> Plan {
+        let manifest = input.manifest
+        let market = manifest.source.market
+        var series: [SeriesPlan] = []
+        var planned = Set<SeriesKey>()
+        for instrument in universe(manifest, input.exchangeInfo) {
+            for rule in manifest.intervals {
+                let key = SeriesKey(market: market, symbol: instrument.symbol, interval: rule.interval)
+                planned.insert(key)
+                series.append(planSeries(key: key, rule: rule, instrument: instrument, input: input))
+            }
+        }
+        for (key, summary) in input.snapshot.summaries.sorted(by: { $0.key < $1.key })
+        where !planned.contains(key) && summary.barCount > 0 {
+            series.append(
+                SeriesPlan(
+                    symbol: key.symbol, interval: key.interval, desired: nil, stored: stored(summary),
+                    actions: [PlannedAction(kind: .retire, ranges: [], bars: 0, requests: 0, weight: 0)],
+                    fingerprint: fingerprint(summary)))
+        }
+        let budget = budget(manifest, input.exchangeInfo)
+        return Plan(
+            manifestPath: manifest.path, manifestDigest: manifest.digest, exchange: Market.exchangeName,
+            market: market, database: input.database, lineageId: input.snapshot.lineageID,
+            serverTime: input.serverTime, weightBudget: budget, concurrency: manifest.pacing.concurrency,
+            series: series, totals: totals(series, budget: budget, concurrency: manifest.pacing.concurrency))
+    }
+
+    /// The desired window `[start, end)` of a series, before clipping to what is known to exist.
+    static func window(rule: Manifest.IntervalRule, instrument: Instrument, summary: SeriesSummary?, serverTime: Int64)
+        -> TimeRange
+    {
+        let interval = rule.interval
+        var end = interval.floor(serverTime)
+        if let until = rule.until { end = min(end, interval.ceil(until)) }
+        if instrument.status != .trading {
+            if let delivery = instrument.deliveryDate, delivery < serverTime { end = min(end, interval.ceil(delivery)) }
+            // A delisted symbol has no new bars: what is stored or confirmed empty is all there will be.
+            if instrument.status == .delisted, let summary, let covered = coveredEnd(summary) {
+                end = min(end, covered)
+            }
+        }
+        var start: Int64
+        switch rule.window {
+        case .bars(let count): start = interval.advance(end, by: -Int64(count))
+        case .since(let time): start = interval.ceil(time)
+        case .lookback(let span): start = interval.ceil(end - span)
+        }
+        if let floor = summary?.listingFloor { start = max(start, floor) }
+        return TimeRange(start: start, end: max(start, end))
+    }
+
+    static func coveredEnd(_ summary: SeriesSummary) -> Int64? {
+        var ends = summary.emptyRanges.map(\.end)
+        if let last = summary.lastOpenTime { ends.append(summary.key.interval.next(last)) }
+        return ends.max()
+    }
+}
