@@ -108,7 +108,8 @@ public protocol Store: Sendable {
     func instruments(market: Market) async throws -> [Instrument]
 
     /// Applies everything of one symbol in one transaction: all of it or nothing.
-    func write(_ batch: SymbolWrite) async throws -> WriteCounts
+    /// Returns what changed for each `SeriesWrite`, in the batch's order.
+    func write(_ batch: SymbolWrite) async throws -> [WriteCounts]
 
     /// Inserts or updates a run record.
     func recordRun(_ run: RunRecord) async throws

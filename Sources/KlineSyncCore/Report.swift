@@ -1,0 +1,124 @@
+/// The JSON report of one `apply` (DESIGN §5), written even when the run fails.
+public struct Report: Sendable, Hashable, Codable {
+    public var formatVersion: String = "1"
+    public var runId: String
+    public var manifest: ManifestRef
+    public var database: String
+    public var exchange: String
+    public var market: Market
+    /// Server time (ms) the plan's horizon came from.
+    public var serverTime: Int64?
+    public var startedAt: String
+    public var finishedAt: String
+    public var durationSeconds: Double
+    /// `ok` | `partial` | `failed`.
+    public var status: Status
+    /// Why the whole run failed or stopped early, if it did.
+    public var error: ErrorInfo?
+    public var interrupted: Bool
+    public var totals: Totals
+    public var symbols: [SymbolReport]
+
+    public enum Status: String, Sendable, Hashable, Codable {
+        case ok
+        case partial
+        case failed
+    }
+
+    public struct ManifestRef: Sendable, Hashable, Codable {
+        public var path: String
+        public var digest: String
+
+        public init(path: String, digest: String) {
+            self.path = path
+            self.digest = digest
+        }
+    }
+
+    /// An error with a stable code and a message for people.
+    public struct ErrorInfo: Sendable, Hashable, Codable {
+        public var code: String
+        public var message: String
+
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    public struct Totals: Sendable, Hashable, Codable {
+        public var symbols: Int = 0
+        public var symbolsOk: Int = 0
+        public var symbolsFailed: Int = 0
+        public var symbolsSkipped: Int = 0
+        public var series: Int = 0
+        public var requests: Int = 0
+        public var weightUsed: Int = 0
+        public var retries: Int = 0
+        public var barsFetched: Int = 0
+        public var barsInserted: Int = 0
+        public var barsUpdated: Int = 0
+        public var barsDeleted: Int = 0
+
+        public init() {}
+    }
+
+    /// One symbol: committed (`ok`), rolled back (`failed`) or never started (`skipped`, after an interrupt or ban).
+    public struct SymbolReport: Sendable, Hashable, Codable {
+        public var symbol: String
+        public var status: SymbolStatus
+        public var error: ErrorInfo?
+        public var durationMs: Int
+        public var series: [SeriesReport]
+
+        public init(symbol: String, status: SymbolStatus, error: ErrorInfo?, durationMs: Int, series: [SeriesReport]) {
+            self.symbol = symbol
+            self.status = status
+            self.error = error
+            self.durationMs = durationMs
+            self.series = series
+        }
+    }
+
+    public enum SymbolStatus: String, Sendable, Hashable, Codable {
+        case ok
+        case failed
+        case skipped
+    }
+
+    /// One series of a symbol.
+    public struct SeriesReport: Sendable, Hashable, Codable {
+        public var interval: String
+        public var actions: [ActionKind]
+        /// Ranges fetched or deleted, as RFC 3339 `[start, end)` pairs.
+        public var ranges: [RangeText]
+        public var barsFetched: Int = 0
+        public var barsInserted: Int = 0
+        public var barsUpdated: Int = 0
+        public var barsDeleted: Int = 0
+        public var requests: Int = 0
+        public var weight: Int = 0
+        public var retries: Int = 0
+        public var durationMs: Int = 0
+        public var listingFloor: String?
+        public var confirmedEmpty: [RangeText] = []
+        public var error: ErrorInfo?
+
+        public init(interval: String, actions: [ActionKind], ranges: [RangeText]) {
+            self.interval = interval
+            self.actions = actions
+            self.ranges = ranges
+        }
+    }
+
+    /// A time range in RFC 3339 for reports.
+    public struct RangeText: Sendable, Hashable, Codable {
+        public var start: String
+        public var end: String
+
+        public init(_ range: TimeRange) {
+            start = Timestamp.format(range.start)
+            end = Timestamp.format(range.end)
+        }
+    }
+}
