@@ -16,7 +16,9 @@ extension Executor {
                 let info = Executor.errorInfo(error)
                 reports[index].error = info
                 failure = info
-                if case ExchangeError.banned = error { options.stop.stop(reason: "the exchange banned this IP: \(error)") }
+                if case ExchangeError.banned = error {
+                    options.stop.stop(reason: "the exchange banned this IP: \(error)")
+                }
                 if case ExchangeError.exhausted(_, .banned) = error {
                     options.stop.stop(reason: "the exchange banned this IP: \(error)")
                 }
@@ -35,7 +37,8 @@ extension Executor {
                     reports[index].barsDeleted = count.deleted
                 }
             } catch {
-                failure = Report.ErrorInfo(code: "store", message: "writing \(symbol) failed, nothing of it was stored: \(error)")
+                failure = Report.ErrorInfo(
+                    code: "store", message: "writing \(symbol) failed, nothing of it was stored: \(error)")
             }
         }
         if failure != nil {
@@ -44,7 +47,8 @@ extension Executor {
                 reports[index].barsUpdated = 0
                 reports[index].barsDeleted = 0
             }
-            logger.warning("symbol failed, nothing written", metadata: ["symbol": "\(symbol)", "error": "\(failure!.message)"])
+            logger.warning(
+                "symbol failed, nothing written", metadata: ["symbol": "\(symbol)", "error": "\(failure!.message)"])
         }
         return Report.SymbolReport(
             symbol: symbol, status: failure == nil ? .ok : .failed, error: failure,
@@ -96,8 +100,12 @@ extension Executor {
     }
 
     static func errorInfo(_ error: any Error) -> Report.ErrorInfo {
-        if let exchange = error as? ExchangeError { return Report.ErrorInfo(code: exchange.code, message: exchange.description) }
-        if error is CancellationError { return Report.ErrorInfo(code: "interrupted", message: "interrupted before commit; nothing written") }
+        if let exchange = error as? ExchangeError {
+            return Report.ErrorInfo(code: exchange.code, message: exchange.description)
+        }
+        if error is CancellationError {
+            return Report.ErrorInfo(code: "interrupted", message: "interrupted before commit; nothing written")
+        }
         return Report.ErrorInfo(code: "error", message: "\(error)")
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
 
 /// One writer at a time per SQLite database: an advisory `flock` on `DATABASE.lock`, released by the kernel when the
 /// process ends, however it ends (so a `kill -9` never leaves a stale lock). The file names the holder.

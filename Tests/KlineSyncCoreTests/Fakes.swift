@@ -1,0 +1,135 @@
+import Synchronization
+
+@testable import KlineSyncCore
+
+/// A store in memory with the same write semantics as the real ones, for executor logic tests.
+final class InMemoryStore: Store {
+    struct SeriesData {
+        var bars: [Int64: Bar] = [:]
+        var floor: Int64?
+        var empty: [TimeRange] = []
+    }
+
+    let state = Mutex<[SeriesKey: SeriesData]>([:])
+    let displayName = "memory"
+
+    func lineageID() async throws -> String { "memory-lineage" }
+
+    func summaries(market: Market) async throws -> [SeriesSummary] {
+        state.withLock { all in
+            all.filter { $0.key.market == market }.map { key, data in
+                SeriesSummary(
+                    key: key, firstOpenTime: data.bars.keys.min(), lastOpenTime: data.bars.keys.max(),
+                    barCount: Int64(data.bars.count), listingFloor: data.floor, emptyRanges: data.empty)
+            }
+        }
+    }
+
+    func gaps(of key: SeriesKey) async throws -> [TimeRange] {
+        let times = state.withLock { $0[key]?.bars.keys.sorted() ?? [] }
+        var gaps: [TimeRange] = []
+        for (a, b) in zip(times, times.dropFirst()) where key.interval.next(a) < b {
+            gaps.append(TimeRange(start: key.interval.next(a), end: b))
+        }
+        return gaps
+    }
+
+    func bars(of key: SeriesKey, in range: TimeRange?) async throws -> [Bar] {
+        state.withLock { all in
+            (all[key]?.bars.values.filter { range?.contains($0.openTime) ?? true } ?? []).sorted {
+                $0.openTime < $1.openTime
+            }
+        }
+    }
+
+    func forEachBatch(of key: SeriesKey, _ body: @Sendable ([Bar]) throws -> Void) async throws {
+        try body(try await bars(of: key, in: nil))
+    }
+
+    func instruments(market: Market) async throws -> [Instrument] { [] }
+
+    func write(_ batch: SymbolWrite) async throws -> [WriteCounts] {
+        state.withLock { all in
+            var results: [WriteCounts] = []
+            for write in batch.series {
+                var data = all[write.key] ?? SeriesData()
+                var counts = WriteCounts()
+                for range in write.deleteRanges {
+                    for time in data.bars.keys where range.contains(time) {
+                        data.bars[time] = nil
+                        counts.deleted += 1
+                    }
+                }
+                for bar in write.bars {
+                    if let old = data.bars[bar.openTime] {
+                        if old == bar { counts.unchanged += 1 } else { counts.updated += 1 }
+                    } else {
+                        counts.inserted += 1
+                    }
+                    data.bars[bar.openTime] = bar
+                }
+                if let floor = write.listingFloor { data.floor = floor }
+                data.empty = TimeRange.merged(data.empty + write.emptyRanges)
+                all[write.key] = data
+                results.append(counts)
+            }
+            return results
+        }
+    }
+
+    func recordRun(_ run: RunRecord) async throws {}
+    func close() async throws {}
+}
+
+/// An exchange whose bars are a function of (symbol, open time), with listings and failures per symbol.
+final class FakeExchange: Exchange {
+    let market: Market = .usdm
+    let now: Int64
+    let listings: [String: Int64]
+    let outages: [TimeRange]
+    let failing = Mutex<Set<String>>([])
+    let revision = Mutex(0)
+    let calls = Mutex(0)
+
+    init(now: Int64, listings: [String: Int64], outages: [TimeRange] = []) {
+        self.now = now
+        self.listings = listings
+        self.outages = outages
+    }
+
+    func serverTime() async throws -> Int64 { now }
+
+    func exchangeInfo() async throws -> ExchangeInfo {
+        ExchangeInfo(
+            instruments: listings.keys.sorted().map {
+                Instrument(
+                    symbol: $0, status: .trading, rawStatus: "TRADING", contractType: "PERPETUAL", baseAsset: "X",
+                    quoteAsset: "USDT")
+            }, weightLimitPerMinute: 2400)
+    }
+
+    func bar(_ symbol: String, _ interval: Interval, _ open: Int64) -> Bar {
+        let price = "\(100 + (open / 3_600_000) % 50).\(revision.withLock { $0 })0"
+        return Bar(
+            openTime: open, open: price, high: price, low: price, close: price, volume: "1.000",
+            closeTime: interval.next(open) - 1,
+            quoteVolume: "100", trades: 1, takerBuyBaseVolume: "0.5", takerBuyQuoteVolume: "50")
+    }
+
+    func fetchBars(symbol: String, interval: Interval, range: TimeRange, horizon: Int64) async throws -> BarFetch {
+        calls.withLock { $0 += 1 }
+        if failing.withLock({ $0.contains(symbol) }) {
+            throw ExchangeError.exhausted(
+                attempts: 5, last: .server(status: 503, message: "Service Unavailable", path: "/fapi/v1/klines"))
+        }
+        let listed = listings[symbol] ?? 0
+        var bars: [Bar] = []
+        var open = interval.ceil(max(range.start, listed))
+        while open < range.end && interval.next(open) - 1 < horizon {
+            if !outages.contains(where: { $0.contains(open) }) { bars.append(bar(symbol, interval, open)) }
+            open = interval.next(open)
+        }
+        let pages = Paging.cost(market: market, interval: interval, range: range)
+        return BarFetch(bars: bars, requests: pages.requests, weight: pages.weight)
+    }
+}
