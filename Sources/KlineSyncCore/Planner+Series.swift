@@ -91,7 +91,7 @@ extension Planner {
     }
 
     /// Identifies a stored state: changes whenever bars, the listing floor or confirmed-empty ranges change.
-    static func fingerprint(_ summary: SeriesSummary) -> String {
+    public static func fingerprint(_ summary: SeriesSummary) -> String {
         let empty = summary.emptyRanges.map { "\($0.start)-\($0.end)" }.joined(separator: ",")
         return "n=\(summary.barCount);first=\(summary.firstOpenTime ?? -1);last=\(summary.lastOpenTime ?? -1)"
             + ";floor=\(summary.listingFloor ?? -1);empty=\(empty)"
