@@ -1,8 +1,11 @@
 import GRDB
 import KlineSyncCore
 
-/// The bulk bar write path: one reused `INSERT OR IGNORE` per bar, and an `UPDATE … WHERE <a column differs>`
-/// only for bars whose open time is already stored.
+/// The bulk bar write path: one reused `INSERT … ON CONFLICT DO NOTHING` per bar, and an
+/// `UPDATE … WHERE <a column differs>` only for bars whose open time is already stored.
+///
+/// Not `INSERT OR IGNORE`: that would also skip rows violating CHECK and NOT NULL constraints silently, where
+/// the write must fail and roll back.
 ///
 /// `sqlite3_changes` after each statement tells the three outcomes apart: the insert changed a row (inserted),
 /// else the update changed one (updated), else the stored bar was identical (unchanged). A fresh series costs one
@@ -15,9 +18,10 @@ struct BarUpsert {
         insert = try RawStatement(
             db,
             sql: """
-                INSERT OR IGNORE INTO bars (series_id, open_time, open, high, low, close, volume, close_time,
+                INSERT INTO bars (series_id, open_time, open, high, low, close, volume, close_time,
                     quote_volume, trades, taker_buy_base, taker_buy_quote)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                ON CONFLICT (series_id, open_time) DO NOTHING
                 """)
         update = try RawStatement(
             db,
