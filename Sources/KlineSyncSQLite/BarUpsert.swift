@@ -1,28 +1,32 @@
 import GRDB
 import KlineSyncCore
 
-/// The bulk bar write path: one reused `INSERT … ON CONFLICT DO NOTHING` per bar, and an
-/// `UPDATE … WHERE <a column differs>` only for bars whose open time is already stored.
+/// The bulk bar write path: a reused multi-row `INSERT … ON CONFLICT DO NOTHING` per chunk of bars (see
+/// `chunkSizes`), and an `UPDATE … WHERE <a column differs>` per bar only for chunks in which some
+/// open time was already stored.
+///
+/// `sqlite3_changes` tells the outcomes apart: the insert's count is the bars inserted; when it falls short of the
+/// chunk, each bar of the chunk goes through the update, whose count is the bars updated (a bar inserted a moment
+/// ago is identical and changes nothing); the rest were unchanged. A fresh series costs one statement per chunk.
+/// All statements take a bar's twelve values as `?1 … ?12` (the multi-row insert as `?(12k+1) … ?(12k+12)`).
 ///
 /// Not `INSERT OR IGNORE`: that would also skip rows violating CHECK and NOT NULL constraints silently, where
-/// the write must fail and roll back.
-///
-/// `sqlite3_changes` after each statement tells the three outcomes apart: the insert changed a row (inserted),
-/// else the update changed one (updated), else the stored bar was identical (unchanged). A fresh series costs one
-/// statement per bar. Both statements share the parameter numbering `?1 … ?12`.
+/// the write must fail and roll back. The eight decimal texts of a bar are copied into one reused buffer and
+/// bound without a copy by SQLite, which saves eight allocations per bar.
 struct BarUpsert {
-    private let insert: RawStatement
+    /// Rows per multi-row insert, largest first: a series is cut into chunks of 128 bars, its tail into chunks of
+    /// 16 and single bars. 128 × 12 parameters stays far below SQLite's limit (32766).
+    static let chunkSizes = [128, 16, 1]
+    /// One insert statement per entry of `chunkSizes`.
+    private let inserts: [RawStatement]
     private let update: RawStatement
+    /// The decimal texts of the current bar, back to back.
+    private var scratch: [UInt8] = []
+    /// Start of each text in `scratch`, plus the end of the last (8 texts per bar of a chunk).
+    private var offsets: [Int] = Array(repeating: 0, count: 8 * chunkSizes[0] + 1)
 
     init(_ db: Database) throws {
-        insert = try RawStatement(
-            db,
-            sql: """
-                INSERT INTO bars (series_id, open_time, open, high, low, close, volume, close_time,
-                    quote_volume, trades, taker_buy_base, taker_buy_quote)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                ON CONFLICT (series_id, open_time) DO NOTHING
-                """)
+        inserts = try Self.chunkSizes.map { try RawStatement(db, sql: Self.insertSQL(rows: $0)) }
         update = try RawStatement(
             db,
             sql: """
@@ -33,39 +37,103 @@ struct BarUpsert {
                         OR close_time IS NOT ?8 OR quote_volume IS NOT ?9 OR trades IS NOT ?10
                         OR taker_buy_base IS NOT ?11 OR taker_buy_quote IS NOT ?12)
                 """)
+        scratch.reserveCapacity(256)
+    }
+
+    /// Parameter numbers of the eight decimal texts, in the order `fill(with:)` writes them.
+    private static let textParameters: [Int32] = [3, 4, 5, 6, 7, 9, 11, 12]
+
+    /// `INSERT INTO bars … VALUES (?1 … ?12), (?13 … ?24), … ON CONFLICT DO NOTHING` for `rows` bars.
+    private static func insertSQL(rows: Int) -> String {
+        let values = (0..<rows).map { row in
+            "(" + (1...12).map { "?\(row * 12 + $0)" }.joined(separator: ", ") + ")"
+        }
+        return """
+            INSERT INTO bars (series_id, open_time, open, high, low, close, volume, close_time, quote_volume, trades,
+                taker_buy_base, taker_buy_quote)
+            VALUES \(values.joined(separator: ", "))
+            ON CONFLICT (series_id, open_time) DO NOTHING
+            """
     }
 
     /// Writes `bars` into the series and counts inserted, updated and unchanged bars.
-    func upsert(_ bars: [Bar], seriesID: Int64) throws -> WriteCounts {
+    mutating func upsert(_ bars: [Bar], seriesID: Int64) throws -> WriteCounts {
+        defer {
+            inserts.forEach { $0.clearBindings() }
+            update.clearBindings()
+        }
         var counts = WriteCounts()
-        for bar in bars {
-            Self.bind(bar, seriesID: seriesID, to: insert)
-            if try insert.execute() > 0 {
-                counts.inserted += 1
-                continue
-            }
-            Self.bind(bar, seriesID: seriesID, to: update)
-            if try update.execute() > 0 {
-                counts.updated += 1
-            } else {
-                counts.unchanged += 1
+        var start = bars.startIndex
+        for (size, insert) in zip(Self.chunkSizes, inserts) {
+            while bars.endIndex - start >= size {
+                let chunk = bars[start..<start + size]
+                start += size
+                counts = counts + (try upsert(chunk, seriesID: seriesID, with: insert))
             }
         }
         return counts
     }
 
-    private static func bind(_ bar: Bar, seriesID: Int64, to statement: RawStatement) {
-        statement.bind(1, seriesID)
-        statement.bind(2, bar.openTime)
-        statement.bind(3, bar.open)
-        statement.bind(4, bar.high)
-        statement.bind(5, bar.low)
-        statement.bind(6, bar.close)
-        statement.bind(7, bar.volume)
-        statement.bind(8, bar.closeTime)
-        statement.bind(9, bar.quoteVolume)
-        statement.bind(10, bar.trades)
-        statement.bind(11, bar.takerBuyBaseVolume)
-        statement.bind(12, bar.takerBuyQuoteVolume)
+    /// Inserts `chunk` with the multi-row `insert` made for its size; when some bars were already stored, runs
+    /// every bar of the chunk through the update.
+    private mutating func upsert(_ chunk: ArraySlice<Bar>, seriesID: Int64, with insert: RawStatement) throws
+        -> WriteCounts
+    {
+        fill(with: chunk)
+        let inserted = try scratch.withUnsafeBufferPointer { buffer in
+            for (row, bar) in chunk.enumerated() {
+                bind(insert, bar, seriesID, buffer.baseAddress!, row: row)
+            }
+            return try insert.execute()
+        }
+        guard inserted < chunk.count else { return WriteCounts(inserted: inserted) }
+        var updated = 0
+        for bar in chunk {
+            fill(with: CollectionOfOne(bar))
+            updated += try scratch.withUnsafeBufferPointer { buffer in
+                bind(update, bar, seriesID, buffer.baseAddress!, row: 0)
+                return try update.execute()
+            }
+        }
+        return WriteCounts(inserted: inserted, updated: updated, unchanged: chunk.count - inserted - updated)
+    }
+
+    /// Copies the decimal texts of `bars` into `scratch` and records where each starts.
+    private mutating func fill(with bars: some Collection<Bar>) {
+        scratch.removeAll(keepingCapacity: true)
+        // One byte more than needed so that the buffer is never empty (its base address is then never nil).
+        scratch.append(0)
+        var index = 0
+        for bar in bars {
+            append(bar.open, at: index)
+            append(bar.high, at: index + 1)
+            append(bar.low, at: index + 2)
+            append(bar.close, at: index + 3)
+            append(bar.volume, at: index + 4)
+            append(bar.quoteVolume, at: index + 5)
+            append(bar.takerBuyBaseVolume, at: index + 6)
+            append(bar.takerBuyQuoteVolume, at: index + 7)
+            index += 8
+        }
+        offsets[index] = scratch.count
+    }
+
+    private mutating func append(_ text: String, at index: Int) {
+        offsets[index] = scratch.count
+        scratch.append(contentsOf: text.utf8)
+    }
+
+    /// Binds `bar` as row `row` of `statement` (parameters `12 × row + 1 …`), its texts read from `base` as
+    /// laid out by `fill` for the same row.
+    private func bind(_ statement: RawStatement, _ bar: Bar, _ seriesID: Int64, _ base: UnsafePointer<UInt8>, row: Int) {
+        let first = Int32(row * 12)
+        statement.bind(first + 1, seriesID)
+        statement.bind(first + 2, bar.openTime)
+        statement.bind(first + 8, bar.closeTime)
+        statement.bind(first + 10, bar.trades)
+        for (index, parameter) in Self.textParameters.enumerated() {
+            let text = row * 8 + index
+            statement.bindNoCopy(first + parameter, base + offsets[text], count: offsets[text + 1] - offsets[text])
+        }
     }
 }

@@ -49,6 +49,18 @@ struct RawStatement {
         }
     }
 
+    /// Binds `count` bytes at `text` without copying them (`SQLITE_STATIC`): the bytes must stay valid and
+    /// unchanged until the statement has been stepped and reset, or rebound.
+    func bindNoCopy(_ index: Int32, _ text: UnsafePointer<UInt8>, count: Int) {
+        let chars = UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self)
+        sqlite3_bind_text(handle, index, chars, Int32(count), nil)
+    }
+
+    /// Drops every binding, so that no `bindNoCopy` pointer outlives its buffer.
+    func clearBindings() {
+        sqlite3_clear_bindings(handle)
+    }
+
     func bind(_ index: Int32, _ value: String?) {
         if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
     }

@@ -49,7 +49,8 @@ extension SQLiteStore {
         statement.bind(1, market.rawValue)
         var ranges: [Int64: [TimeRange]] = [:]
         while try statement.step() {
-            ranges[statement.int64(0), default: []].append(TimeRange(start: statement.int64(1), end: statement.int64(2)))
+            let range = TimeRange(start: statement.int64(1), end: statement.int64(2))
+            ranges[statement.int64(0), default: []].append(range)
         }
         return ranges
     }
@@ -173,7 +174,8 @@ extension SQLiteStore {
                     let symbol = statement.text(0)
                     statement.reset()
                     throw SQLiteStoreError.corruptRow(
-                        path: path, operation: operation, reason: "instrument \(symbol) has unknown status '\(statusText)'")
+                        path: path, operation: operation,
+                        reason: "instrument \(symbol) has unknown status '\(statusText)'")
                 }
                 instruments.append(
                     Instrument(

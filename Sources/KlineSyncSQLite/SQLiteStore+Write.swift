@@ -62,26 +62,11 @@ extension SQLiteStore {
                 throw refuse("series \(series.key): empty or inverted range \(range.start)…\(range.end)")
             }
             for bar in series.bars {
-                if let field = invalidDecimalField(bar) {
+                if let field = DecimalCheck.invalidField(of: bar) {
                     throw refuse("series \(series.key): bar at \(bar.openTime) has \(field) that is not a decimal")
                 }
             }
         }
-    }
-
-    /// The name of the first field of `bar` that is not a plain decimal, or nil when all are.
-    private static func invalidDecimalField(_ bar: Bar) -> String? {
-        if !DecimalText.isValid(bar.open) { return "open '\(bar.open)'" }
-        if !DecimalText.isValid(bar.high) { return "high '\(bar.high)'" }
-        if !DecimalText.isValid(bar.low) { return "low '\(bar.low)'" }
-        if !DecimalText.isValid(bar.close) { return "close '\(bar.close)'" }
-        if !DecimalText.isValid(bar.volume) { return "volume '\(bar.volume)'" }
-        if !DecimalText.isValid(bar.quoteVolume) { return "quote volume '\(bar.quoteVolume)'" }
-        if !DecimalText.isValid(bar.takerBuyBaseVolume) { return "taker buy base volume '\(bar.takerBuyBaseVolume)'" }
-        if !DecimalText.isValid(bar.takerBuyQuoteVolume) {
-            return "taker buy quote volume '\(bar.takerBuyQuoteVolume)'"
-        }
-        return nil
     }
 
     /// Applies one series inside the symbol's transaction.
@@ -101,7 +86,8 @@ extension SQLiteStore {
         }
 
         if !series.bars.isEmpty {
-            let upserted = try BarUpsert(db).upsert(series.bars, seriesID: seriesID)
+            var upsert = try BarUpsert(db)
+            let upserted = try upsert.upsert(series.bars, seriesID: seriesID)
             counts = counts + upserted
         }
 

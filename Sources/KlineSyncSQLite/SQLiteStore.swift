@@ -43,7 +43,7 @@ public final class SQLiteStore: Store {
         config.foreignKeysEnabled = true
         config.label = "klinesync"
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         }
         let pool: DatabasePool
         do {

@@ -27,7 +27,8 @@ enum SyntheticBars {
                     openTime: openTime, open: price(0), high: price(5), low: price(-5), close: price(1),
                     volume: "\(Int(state >> 40 & 0xFFFF)).123", closeTime: openTime + length - 1,
                     quoteVolume: "\(Int(state >> 20 & 0xFFFFF)).45678", trades: Int64(state >> 48),
-                    takerBuyBaseVolume: "\(Int(state >> 44 & 0xFFF)).5", takerBuyQuoteVolume: "\(Int(state >> 36 & 0xFFFF)).25")
+                    takerBuyBaseVolume: "\(Int(state >> 44 & 0xFFF)).5",
+                    takerBuyQuoteVolume: "\(Int(state >> 36 & 0xFFFF)).25")
             }
             writes.append(SymbolWrite(market: .usdm, symbol: symbol, series: [SeriesWrite(key: key, bars: bars)]))
             remaining -= count

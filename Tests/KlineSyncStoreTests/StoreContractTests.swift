@@ -61,6 +61,35 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.all)
+    func countsLargeOverlappingWritesAndDuplicatesLikeSingleBars(backend: StoreBackend) async throws {
+        try await backend.withStore { store, _ in
+            let key = Fixtures.key()
+            let bars = Fixtures.bars(400)
+            let first = try await store.write(Fixtures.write(key, bars: Array(bars[0..<300])))
+            #expect(first == WriteCounts(inserted: 300))
+
+            var overlapping = bars
+            for index in [0, 127, 128, 150, 299] { overlapping[index].volume = "0.1" }
+            let counts = try await store.write(Fixtures.write(key, bars: overlapping))
+            #expect(counts == WriteCounts(inserted: 100, updated: 5, unchanged: 295))
+            #expect(try await store.bars(of: key, in: nil) == overlapping)
+
+            // The same open time twice in one write: the later bar wins and counts as an update.
+            let other = Fixtures.key("ETHUSDT")
+            var withDuplicate = Fixtures.bars(130)
+            var duplicate = withDuplicate[3]
+            duplicate.close = "7.77"
+            withDuplicate.insert(duplicate, at: 4)
+            let duplicateCounts = try await store.write(Fixtures.write(other, bars: withDuplicate))
+            #expect(duplicateCounts == WriteCounts(inserted: 130, updated: 1))
+            let stored = try await store.bars(of: other, in: nil)
+            #expect(stored.count == 130)
+            #expect(stored[3].close == "7.77")
+            #expect(try await store.summaries(market: .usdm).map(\.barCount) == [400, 130])
+        }
+    }
+
+    @Test(arguments: StoreBackend.all)
     func deletesRangesThenInsertsInOneWrite(backend: StoreBackend) async throws {
         try await backend.withStore { store, _ in
             let key = Fixtures.key()
@@ -90,8 +119,8 @@ import Testing
 
             // The first series is fine; the second carries a bar with negative trades, which the store refuses
             // only when it reaches that row, after the first series, the deletion and the instrument were written.
-            var bad = Fixtures.bars(3, daily.interval)
-            bad[1].trades = -1
+            var bad = Fixtures.bars(200, daily.interval)
+            bad[130].trades = -1
             let write = SymbolWrite(
                 market: .usdm, symbol: "ETHUSDT", instrument: Fixtures.instrument("ETHUSDT"),
                 series: [
@@ -203,7 +232,8 @@ import Testing
             _ = try await store.write(Fixtures.write(key, bars: [], instrument: Fixtures.instrument()))
             _ = try await store.write(
                 Fixtures.write(Fixtures.key("ETHUSDT"), bars: [], instrument: Fixtures.instrument("ETHUSDT")))
-            #expect(try await store.instruments(market: .usdm) == [Fixtures.instrument(), Fixtures.instrument("ETHUSDT")])
+            let both = try await store.instruments(market: .usdm)
+            #expect(both == [Fixtures.instrument(), Fixtures.instrument("ETHUSDT")])
 
             var delisted = Fixtures.instrument(status: .delisted)
             delisted.contractType = nil
