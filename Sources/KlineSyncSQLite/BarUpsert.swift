@@ -57,65 +57,88 @@ struct BarUpsert {
     }
 
     /// Writes `bars` into the series and counts inserted, updated and unchanged bars.
+    ///
+    /// - Throws: `WriteRefusal` for a bar whose decimal text is malformed (checked here, on the bytes already
+    ///   copied for binding, rather than in a separate pass), or the SQLite error of a violated constraint.
     mutating func upsert(_ bars: [Bar], seriesID: Int64) throws -> WriteCounts {
         defer {
             inserts.forEach { $0.clearBindings() }
             update.clearBindings()
         }
-        var counts = WriteCounts()
-        var start = bars.startIndex
-        for (size, insert) in zip(Self.chunkSizes, inserts) {
-            while bars.endIndex - start >= size {
-                let chunk = bars[start..<start + size]
-                start += size
-                counts = counts + (try upsert(chunk, seriesID: seriesID, with: insert))
+        // Bars are read in place through the buffer: no copy of a `Bar` (and of its eight strings) per use.
+        return try bars.withUnsafeBufferPointer { all in
+            var counts = WriteCounts()
+            var start = 0
+            for (size, insert) in zip(Self.chunkSizes, inserts) {
+                while all.count - start >= size {
+                    let chunk = UnsafeBufferPointer(rebasing: all[start..<start + size])
+                    start += size
+                    counts = counts + (try upsert(chunk, seriesID: seriesID, with: insert))
+                }
             }
+            return counts
         }
-        return counts
     }
 
     /// Inserts `chunk` with the multi-row `insert` made for its size; when some bars were already stored, runs
     /// every bar of the chunk through the update.
-    private mutating func upsert(_ chunk: ArraySlice<Bar>, seriesID: Int64, with insert: RawStatement) throws
-        -> WriteCounts
+    private mutating func upsert(_ chunk: UnsafeBufferPointer<Bar>, seriesID: Int64, with insert: RawStatement)
+        throws -> WriteCounts
     {
-        fill(with: chunk)
+        try fill(with: chunk)
         let inserted = try scratch.withUnsafeBufferPointer { buffer in
-            for (row, bar) in chunk.enumerated() {
-                bind(insert, bar, seriesID, buffer.baseAddress!, row: row)
+            for row in chunk.indices {
+                bind(insert, chunk[row], seriesID, buffer.baseAddress!, row: row)
             }
             return try insert.execute()
         }
         guard inserted < chunk.count else { return WriteCounts(inserted: inserted) }
         var updated = 0
-        for bar in chunk {
-            fill(with: CollectionOfOne(bar))
+        for row in chunk.indices {
+            let one = UnsafeBufferPointer(rebasing: chunk[row..<row + 1])
+            try fill(with: one)
             updated += try scratch.withUnsafeBufferPointer { buffer in
-                bind(update, bar, seriesID, buffer.baseAddress!, row: 0)
+                bind(update, one[0], seriesID, buffer.baseAddress!, row: 0)
                 return try update.execute()
             }
         }
         return WriteCounts(inserted: inserted, updated: updated, unchanged: chunk.count - inserted - updated)
     }
 
-    /// Copies the decimal texts of `bars` into `scratch` and records where each starts.
-    private mutating func fill(with bars: some Collection<Bar>) {
+    /// Names of the eight decimal fields in the order `fill(with:)` copies them.
+    private static let textFields = [
+        "open", "high", "low", "close", "volume", "quote volume", "taker buy base volume", "taker buy quote volume",
+    ]
+
+    /// Copies the decimal texts of `bars` into `scratch`, records where each starts and checks each is a decimal.
+    private mutating func fill(with bars: UnsafeBufferPointer<Bar>) throws {
         scratch.removeAll(keepingCapacity: true)
         // One byte more than needed so that the buffer is never empty (its base address is then never nil).
         scratch.append(0)
         var index = 0
-        for bar in bars {
-            append(bar.open, at: index)
-            append(bar.high, at: index + 1)
-            append(bar.low, at: index + 2)
-            append(bar.close, at: index + 3)
-            append(bar.volume, at: index + 4)
-            append(bar.quoteVolume, at: index + 5)
-            append(bar.takerBuyBaseVolume, at: index + 6)
-            append(bar.takerBuyQuoteVolume, at: index + 7)
+        for row in bars.indices {
+            append(bars[row].open, at: index)
+            append(bars[row].high, at: index + 1)
+            append(bars[row].low, at: index + 2)
+            append(bars[row].close, at: index + 3)
+            append(bars[row].volume, at: index + 4)
+            append(bars[row].quoteVolume, at: index + 5)
+            append(bars[row].takerBuyBaseVolume, at: index + 6)
+            append(bars[row].takerBuyQuoteVolume, at: index + 7)
             index += 8
         }
         offsets[index] = scratch.count
+        let invalid = scratch.withUnsafeBufferPointer { buffer in
+            (0..<index).first { text in
+                !DecimalCheck.isDecimal(UnsafeBufferPointer(rebasing: buffer[offsets[text]..<offsets[text + 1]]))
+            }
+        }
+        if let text = invalid {
+            let bar = bars[text / 8]
+            let value = String(decoding: scratch[offsets[text]..<offsets[text + 1]], as: UTF8.self)
+            throw WriteRefusal(
+                reason: "bar at \(bar.openTime) has \(Self.textFields[text % 8]) '\(value)' that is not a decimal")
+        }
     }
 
     private mutating func append(_ text: String, at index: Int) {
@@ -125,7 +148,9 @@ struct BarUpsert {
 
     /// Binds `bar` as row `row` of `statement` (parameters `12 × row + 1 …`), its texts read from `base` as
     /// laid out by `fill` for the same row.
-    private func bind(_ statement: RawStatement, _ bar: Bar, _ seriesID: Int64, _ base: UnsafePointer<UInt8>, row: Int) {
+    private func bind(
+        _ statement: RawStatement, _ bar: Bar, _ seriesID: Int64, _ base: UnsafePointer<UInt8>, row: Int
+    ) {
         let first = Int32(row * 12)
         statement.bind(first + 1, seriesID)
         statement.bind(first + 2, bar.openTime)

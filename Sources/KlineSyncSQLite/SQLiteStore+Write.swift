@@ -46,7 +46,8 @@ extension SQLiteStore {
         }
     }
 
-    /// Refuses a write that does not belong together or holds values the bars table must never keep.
+    /// Refuses a write that does not belong together. (Malformed decimals are refused by `BarUpsert`, inside the
+    /// transaction, which then rolls back.)
     static func validate(_ batch: SymbolWrite, path: String, operation: String) throws {
         func refuse(_ reason: String) -> SQLiteStoreError {
             .invalidWrite(path: path, operation: operation, reason: reason)
@@ -60,11 +61,6 @@ extension SQLiteStore {
             }
             for range in series.deleteRanges + series.emptyRanges where range.isEmpty {
                 throw refuse("series \(series.key): empty or inverted range \(range.start)…\(range.end)")
-            }
-            for bar in series.bars {
-                if let field = DecimalCheck.invalidField(of: bar) {
-                    throw refuse("series \(series.key): bar at \(bar.openTime) has \(field) that is not a decimal")
-                }
             }
         }
     }
@@ -87,8 +83,11 @@ extension SQLiteStore {
 
         if !series.bars.isEmpty {
             var upsert = try BarUpsert(db)
-            let upserted = try upsert.upsert(series.bars, seriesID: seriesID)
-            counts = counts + upserted
+            do {
+                counts = counts + (try upsert.upsert(series.bars, seriesID: seriesID))
+            } catch let refusal as WriteRefusal {
+                throw WriteRefusal(reason: "series \(series.key): \(refusal.reason)")
+            }
         }
 
         if let floor = series.listingFloor {

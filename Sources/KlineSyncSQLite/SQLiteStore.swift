@@ -43,7 +43,13 @@ public final class SQLiteStore: Store {
         config.foreignKeysEnabled = true
         config.label = "klinesync"
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+            // page_size only matters for a new file (before GRDB switches it to WAL): 16 KiB pages make bulk
+            // inserts ~5% faster than the default 4 KiB.
+            try db.execute(
+                sql: """
+                    PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;
+                    PRAGMA temp_store = MEMORY
+                    """)
         }
         let pool: DatabasePool
         do {

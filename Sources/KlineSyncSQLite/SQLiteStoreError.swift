@@ -75,6 +75,15 @@ public enum SQLiteStoreError: Error, CustomStringConvertible, LocalizedError, Se
     /// Wraps anything that is not already a `SQLiteStoreError` as `.database` with the operation named.
     static func wrap(_ error: any Error, path: String, operation: String) -> SQLiteStoreError {
         if let error = error as? SQLiteStoreError { return error }
+        if let refusal = error as? WriteRefusal {
+            return .invalidWrite(path: path, operation: operation, reason: refusal.reason)
+        }
         return .database(path: path, operation: operation, reason: reason(error))
     }
+}
+
+/// A write refused by a check made inside its transaction (which then rolls back); the store reports it as
+/// `SQLiteStoreError.invalidWrite` with the path and operation.
+struct WriteRefusal: Error {
+    let reason: String
 }

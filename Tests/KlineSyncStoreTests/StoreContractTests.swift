@@ -143,9 +143,12 @@ import Testing
     func refusesMalformedDecimalsAndForeignSeries(backend: StoreBackend) async throws {
         try await backend.withStore { store, _ in
             let key = Fixtures.key()
-            var bars = Fixtures.bars(4)
-            bars[2].volume = "1e5"
-            await #expect(throws: (any Error).self) { try await store.write(Fixtures.write(key, bars: bars)) }
+            var bars = Fixtures.bars(140)
+            bars[129].volume = "1e5"
+            let refused = await #expect(throws: (any Error).self) {
+                try await store.write(Fixtures.write(key, bars: bars))
+            }
+            #expect("\(refused.map { "\($0)" } ?? "")".contains("volume '1e5' that is not a decimal"))
             let foreign = SymbolWrite(
                 market: .usdm, symbol: "BTCUSDT",
                 series: [SeriesWrite(key: Fixtures.key("ETHUSDT"), bars: Fixtures.bars(2))])
