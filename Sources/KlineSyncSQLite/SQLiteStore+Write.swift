@@ -52,6 +52,9 @@ extension SQLiteStore {
         func refuse(_ reason: String) -> SQLiteStoreError {
             .invalidWrite(path: path, operation: operation, reason: reason)
         }
+        guard Instrument.isValidSymbol(batch.symbol) else {
+            throw refuse("'\(batch.symbol)' is not a valid symbol name (1–40 characters from A–Z, 0–9, _ and -)")
+        }
         if let instrument = batch.instrument, instrument.symbol != batch.symbol {
             throw refuse("instrument \(instrument.symbol) does not belong to symbol \(batch.symbol)")
         }

@@ -11,6 +11,8 @@ import Testing
 
     @Test(arguments: samples)
     func agreesWithDecimalText(text: String) {
-        #expect(DecimalCheck.isDecimal(text) == DecimalText.isValid(text))
+        var bytes = text
+        let checked = bytes.withUTF8 { DecimalCheck.isDecimal($0) }
+        #expect(checked == DecimalText.isValid(text))
     }
 }

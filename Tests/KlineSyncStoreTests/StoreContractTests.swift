@@ -153,6 +153,10 @@ import Testing
                 market: .usdm, symbol: "BTCUSDT",
                 series: [SeriesWrite(key: Fixtures.key("ETHUSDT"), bars: Fixtures.bars(2))])
             await #expect(throws: (any Error).self) { try await store.write(foreign) }
+            let badName = Fixtures.key("BTC'; DROP TABLE bars; --")
+            await #expect(throws: (any Error).self) {
+                try await store.write(Fixtures.write(badName, bars: Fixtures.bars(1)))
+            }
             let summaries = try await store.summaries(market: .usdm)
             #expect(summaries.isEmpty)
         }
