@@ -64,6 +64,7 @@ import Testing
             _ = try await writer.write(Fixtures.write(Fixtures.key(), bars: Fixtures.bars(3)))
             let lineage = try await writer.lineageID()
             try await writer.close()
+            let filesBefore = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
 
             let reader = try SQLiteStore(path: path, createIfMissing: false)
             #expect(reader.isReadOnly)
@@ -74,6 +75,9 @@ import Testing
             }
             #expect(error?.description.contains("is open read-only") == true)
             try await reader.close()
+            // The reader adds no file (SQLite's -wal and -shm, left by GRDB's read-only reader connections, were
+            // already there after the writer closed).
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == filesBefore)
         }
     }
 
