@@ -20,7 +20,7 @@ struct BarUpsert {
     /// One insert statement per entry of `chunkSizes`.
     private let inserts: [RawStatement]
     private let update: RawStatement
-    /// The decimal texts of the current bar, back to back.
+    /// The decimal texts of the current chunk, back to back.
     private var scratch: [UInt8] = []
     /// Start of each text in `scratch`, plus the end of the last (8 texts per bar of a chunk).
     private var offsets: [Int] = Array(repeating: 0, count: 8 * chunkSizes[0] + 1)

@@ -70,7 +70,9 @@ extension SQLiteStore {
 
     /// Applies one series inside the symbol's transaction.
     private static func apply(_ series: SeriesWrite, _ db: Database) throws -> WriteCounts {
-        let seriesID = try seriesID(for: series.key, creating: true, db)!
+        guard let seriesID = try seriesID(for: series.key, creating: true, db) else {
+            throw WriteRefusal(reason: "series \(series.key): its row could not be created")
+        }
         var counts = WriteCounts()
 
         if !series.deleteRanges.isEmpty {
