@@ -106,21 +106,27 @@ extension SQLiteStore {
     }
 
     /// Calls `body` with the series' bars in open-time order, `batchSize` at a time (keyset pagination on the
-    /// open time, one short read per batch), so the whole series is never held in memory.
+    /// open time), so the whole series is never held in memory.
+    ///
+    /// All batches come from one read transaction: a concurrent `apply` cannot make the batches mix two states of
+    /// the series (a digest always describes bars that were stored together). Errors thrown by `body` are
+    /// rethrown unchanged.
     public func forEachBatch(of key: SeriesKey, _ body: @Sendable ([Bar]) throws -> Void) async throws {
-        let operation = "read the bars of \(key.market.rawValue) \(key)"
-        guard let seriesID = try await read(operation, { try SQLiteStore.seriesID(for: key, creating: false, $0) })
-        else { return }
-        var after: Int64? = nil
-        while true {
-            let start = after.map { $0 + 1 } ?? .min
-            let batch = try await read(operation) { db in
-                try SQLiteStore.fetchBars(seriesID: seriesID, from: start, to: .max, limit: SQLiteStore.batchSize, db)
+        try await read("read the bars of \(key.market.rawValue) \(key)") { db in
+            guard let seriesID = try SQLiteStore.seriesID(for: key, creating: false, db) else { return }
+            var start = Int64.min
+            while true {
+                let batch = try SQLiteStore.fetchBars(
+                    seriesID: seriesID, from: start, to: .max, limit: SQLiteStore.batchSize, db)
+                guard let last = batch.last else { return }
+                do {
+                    try body(batch)
+                } catch {
+                    throw CallerError(error: error)
+                }
+                if batch.count < SQLiteStore.batchSize || last.openTime == .max { return }
+                start = last.openTime + 1
             }
-            guard let last = batch.last else { return }
-            try body(batch)
-            if batch.count < SQLiteStore.batchSize { return }
-            after = last.openTime
         }
     }
 

@@ -133,7 +133,7 @@ public final class SQLiteStore: Store {
     }
 
     /// Runs a read, mapping failures to `SQLiteStoreError` with `operation` named.
-    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
         try checkOpen(operation)
         do {
             return try await pool.read(body)
@@ -143,7 +143,7 @@ public final class SQLiteStore: Store {
     }
 
     /// Runs `body` in one IMMEDIATE transaction, mapping failures to `SQLiteStoreError` with `operation` named.
-    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T
+    func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T
     {
         try checkOpen(operation)
         if isReadOnly { throw SQLiteStoreError.readOnly(path: path, operation: operation) }

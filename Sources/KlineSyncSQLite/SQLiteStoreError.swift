@@ -72,13 +72,15 @@ public enum SQLiteStoreError: Error, CustomStringConvertible, LocalizedError, Se
         return String(describing: error)
     }
 
-    /// Wraps anything that is not already a `SQLiteStoreError` as `.database` with the operation named.
-    static func wrap(_ error: any Error, path: String, operation: String) -> SQLiteStoreError {
+    /// Maps any error thrown inside a database access: a `SQLiteStoreError` or a caller's error (`CallerError`)
+    /// unchanged, a `WriteRefusal` as `.invalidWrite`, anything else as `.database`, with the operation named.
+    static func wrap(_ error: any Error, path: String, operation: String) -> any Error {
         if let error = error as? SQLiteStoreError { return error }
+        if let caller = error as? CallerError { return caller.error }
         if let refusal = error as? WriteRefusal {
-            return .invalidWrite(path: path, operation: operation, reason: refusal.reason)
+            return SQLiteStoreError.invalidWrite(path: path, operation: operation, reason: refusal.reason)
         }
-        return .database(path: path, operation: operation, reason: reason(error))
+        return SQLiteStoreError.database(path: path, operation: operation, reason: reason(error))
     }
 }
 
@@ -86,4 +88,9 @@ public enum SQLiteStoreError: Error, CustomStringConvertible, LocalizedError, Se
 /// `SQLiteStoreError.invalidWrite` with the path and operation.
 struct WriteRefusal: Error {
     let reason: String
+}
+
+/// An error thrown by a caller's closure inside a database access (`forEachBatch`'s body), carried out unchanged.
+struct CallerError: Error {
+    let error: any Error
 }

@@ -60,6 +60,16 @@ import Testing
             #expect(collected.batches.count >= 3)
             #expect(collected.batches.allSatisfy { $0.count <= 10_000 })
             #expect(collected.batches.flatMap { $0 } == bars)
+
+            // The body's own error comes out unchanged, and no batch follows it.
+            let seen = Collector()
+            await #expect(throws: StopReading.self) {
+                try await store.forEachBatch(of: key) { batch in
+                    seen.append(batch)
+                    throw StopReading()
+                }
+            }
+            #expect(seen.batches.count == 1)
         }
     }
 
@@ -121,6 +131,9 @@ import Testing
         }
     }
 }
+
+/// A caller's error thrown from a `forEachBatch` body.
+struct StopReading: Error {}
 
 /// Collects batches handed to a `@Sendable` callback.
 final class Collector: Sendable {
