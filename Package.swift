@@ -34,6 +34,8 @@ let package = Package(
             dependencies: [
                 "KlineSyncCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API of the same SQLite GRDB links, for the bulk insert and read paths.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // Binance REST implementation of Exchange (AsyncHTTPClient).
@@ -66,6 +68,19 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KlineSyncCoreTests", dependencies: ["KlineSyncCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "KlineSyncSQLiteTests", dependencies: ["KlineSyncCore", "KlineSyncSQLite"]),
+        // Benchmarks: `klinesync-bench insert [--bars N]`; more modes are added as subcommands.
+        .executableTarget(
+            name: "klinesync-bench",
+            dependencies: [
+                "KlineSyncCore",
+                "KlineSyncSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The Store contract suite, run against every backend (SQLite always).
+        .testTarget(
+            name: "KlineSyncStoreTests",
+            dependencies: ["KlineSyncCore", "KlineSyncSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

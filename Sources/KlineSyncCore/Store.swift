@@ -128,3 +128,8 @@ extension Store {
         return builder.finish()
     }
 }
+
+extension Array where Element == WriteCounts {
+    /// The sum over every series of a write.
+    public var total: WriteCounts { reduce(WriteCounts(), +) }
+}

@@ -1,0 +1,108 @@
+/// Coverage of one stored series, as `klinesync status` shows it.
+public struct SeriesStatus: Codable, Sendable, Hashable {
+    /// The exchange the bars came from (`binance`).
+    public var exchange: String
+    public var market: Market
+    public var symbol: String
+    public var interval: Interval
+    /// Open time (ms) of the first stored bar; nil when the series holds none.
+    public var firstOpenTime: Int64?
+    /// The first open time in RFC 3339.
+    public var first: String?
+    /// Open time (ms) of the last stored bar.
+    public var lastOpenTime: Int64?
+    /// The last open time in RFC 3339.
+    public var last: String?
+    /// Number of stored bars.
+    public var bars: Int64
+    /// Number of interior gaps (runs of missing bars between the first and the last).
+    public var gaps: Int
+    /// Bars missing in those gaps.
+    public var missingBars: Int64
+    /// Earliest open time (ms) the exchange has, once discovered.
+    public var listingFloor: Int64?
+    /// SHA-256 digest of the series' bars (DESIGN §6).
+    public var digest: String
+
+    /// Creates a status; `first` and `last` are formatted from the open times.
+    public init(
+        key: SeriesKey, firstOpenTime: Int64?, lastOpenTime: Int64?, bars: Int64, gaps: Int, missingBars: Int64,
+        listingFloor: Int64?, digest: String
+    ) {
+        self.exchange = key.exchange
+        self.market = key.market
+        self.symbol = key.symbol
+        self.interval = key.interval
+        self.firstOpenTime = firstOpenTime
+        self.first = firstOpenTime.map(Timestamp.format)
+        self.lastOpenTime = lastOpenTime
+        self.last = lastOpenTime.map(Timestamp.format)
+        self.bars = bars
+        self.gaps = gaps
+        self.missingBars = missingBars
+        self.listingFloor = listingFloor
+        self.digest = digest
+    }
+
+    /// The series this status describes.
+    public var key: SeriesKey { SeriesKey(exchange: exchange, market: market, symbol: symbol, interval: interval) }
+
+    enum CodingKeys: String, CodingKey {
+        case exchange, market, symbol, interval
+        case firstOpenTime = "first_open_time"
+        case first
+        case lastOpenTime = "last_open_time"
+        case last, bars, gaps
+        case missingBars = "missing_bars"
+        case listingFloor = "listing_floor"
+        case digest
+    }
+
+    /// Encodes every key, absent values as `null`, so that scripts see a fixed shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(exchange, forKey: .exchange)
+        try container.encode(market, forKey: .market)
+        try container.encode(symbol, forKey: .symbol)
+        try container.encode(interval, forKey: .interval)
+        try container.encode(firstOpenTime, forKey: .firstOpenTime)
+        try container.encode(first, forKey: .first)
+        try container.encode(lastOpenTime, forKey: .lastOpenTime)
+        try container.encode(last, forKey: .last)
+        try container.encode(bars, forKey: .bars)
+        try container.encode(gaps, forKey: .gaps)
+        try container.encode(missingBars, forKey: .missingBars)
+        try container.encode(listingFloor, forKey: .listingFloor)
+        try container.encode(digest, forKey: .digest)
+    }
+}
+
+/// Builds the `status` data of a market from a store.
+public enum StatusReport {
+    /// The status of every stored series on `market`, sorted by symbol then interval.
+    ///
+    /// Counts come from the store's summaries; gaps are looked up only for series whose count shows some; the
+    /// digest reads every bar once, in batches.
+    public static func build(store: any Store, market: Market) async throws -> [SeriesStatus] {
+        var statuses: [SeriesStatus] = []
+        for summary in try await store.summaries(market: market) {
+            try Task.checkCancellation()
+            let key = summary.key
+            var gaps: [TimeRange] = []
+            if summary.hasInteriorGaps { gaps = try await store.gaps(of: key) }
+            let missing = gaps.reduce(Int64(0)) { $0 + key.interval.count(from: $1.start, to: $1.end) }
+            let digest = try await store.digest(of: key)
+            statuses.append(
+                SeriesStatus(
+                    key: key, firstOpenTime: summary.firstOpenTime, lastOpenTime: summary.lastOpenTime,
+                    bars: summary.barCount, gaps: gaps.count, missingBars: missing, listingFloor: summary.listingFloor,
+                    digest: digest))
+        }
+        return statuses.sorted { ($0.symbol, $0.interval, $0.exchange) < ($1.symbol, $1.interval, $1.exchange) }
+    }
+
+    /// The dataset digest of the series: `DigestBuilder.datasetDigest` over their keys and digests.
+    public static func datasetDigest(_ series: [SeriesStatus]) -> String {
+        DigestBuilder.datasetDigest(series.map { ($0.key, $0.digest) })
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import KlineSyncCore
+import KlineSyncSQLite
+
+/// `klinesync-bench insert`: bulk bar inserts into a fresh SQLite file, one `SymbolWrite` per symbol.
+struct InsertBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "insert",
+        abstract: "Insert synthetic bars into a fresh SQLite store and print the rate.",
+        discussion: "Bars are generated before the clock starts; one transaction is written per symbol. A second "
+            + "pass writes the same bars again (all unchanged) to time the compare path."
+    )
+
+    @Option(help: "Total bars to insert.")
+    var bars = 1_000_000
+
+    @Option(help: "Bars per series (one series per symbol).")
+    var barsPerSeries = 2_000
+
+    @Option(help: "Database file to create (default: a fresh file in a temporary folder, deleted afterwards).")
+    var path: String?
+
+    func validate() throws {
+        guard bars > 0, barsPerSeries > 0 else { throw ValidationError("--bars and --bars-per-series must be > 0") }
+        if let path, FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(path) exists; the benchmark needs a fresh file")
+        }
+    }
+
+    func run() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("klinesync-bench-\(UUID())")
+        let file = path ?? folder.appendingPathComponent("bench.sqlite").path
+        defer { if path == nil { try? FileManager.default.removeItem(at: folder) } }
+
+        let writes = SyntheticBars.writes(total: bars, perSeries: barsPerSeries)
+        let store = try SQLiteStore(path: file)
+        var rows: [[String]] = []
+        for phase in ["insert", "rewrite"] {
+            let clock = ContinuousClock()
+            var counts = WriteCounts()
+            let elapsed = try await clock.measure {
+                for write in writes { counts = counts + (try await store.write(write)).total }
+            }
+            let expected = phase == "insert" ? counts.inserted : counts.unchanged
+            guard expected == bars else {
+                throw ValidationError("\(phase): expected \(bars) bars, the store counted \(counts)")
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            rows.append([
+                phase, String(bars), String(writes.count), String(format: "%.3f", seconds),
+                String(Int((Double(bars) / seconds).rounded())), Self.fileSize(file),
+            ])
+        }
+        try await store.close()
+        print(Self.table(header: ["phase", "bars", "writes", "seconds", "bars/s", "file size"], rows: rows))
+    }
+
+    /// Size of the database file plus its WAL, in MiB.
+    private static func fileSize(_ path: String) -> String {
+        let bytes = [path, path + "-wal"].reduce(0) { total, file in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+            return total + ((attributes?[.size] as? NSNumber)?.intValue ?? 0)
+        }
+        return String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+    }
+
+    private static func table(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import KlineSyncCore
+import KlineSyncSQLite
+import Testing
+
+/// One fresh database of some backend, that a test can open, reopen and finally destroy.
+protocol TestDatabase: Sendable {
+    /// Opens a store on the database (again, when called twice).
+    func open() async throws -> any Store
+    /// Removes the database and everything it created.
+    func destroy() async throws
+}
+
+/// A `Store` implementation the contract suite runs against.
+///
+/// `all` lists SQLite always; a PostgreSQL backend is appended to it when `KLINESYNC_TEST_POSTGRES_URL` is set
+/// (each of its databases then being a fresh schema on that server).
+struct StoreBackend: Sendable, CustomTestStringConvertible {
+    let name: String
+    /// Makes a new, empty database.
+    let makeDatabase: @Sendable () async throws -> any TestDatabase
+
+    var testDescription: String { name }
+
+    static let sqlite = StoreBackend(name: "sqlite") { try SQLiteTestDatabase() }
+
+    static let all: [StoreBackend] = [.sqlite]
+
+    /// Runs `body` with a store on a fresh database, then closes and destroys it.
+    func withStore<T>(_ body: (any Store, any TestDatabase) async throws -> T) async throws -> T {
+        let database = try await makeDatabase()
+        let store: any Store
+        do {
+            store = try await database.open()
+        } catch {
+            try? await database.destroy()
+            throw error
+        }
+        do {
+            let result = try await body(store, database)
+            try await store.close()
+            try await database.destroy()
+            return result
+        } catch {
+            try? await store.close()
+            try? await database.destroy()
+            throw error
+        }
+    }
+}
+
+/// An SQLite file in its own temporary folder.
+struct SQLiteTestDatabase: TestDatabase {
+    let folder: URL
+    var path: String { folder.appendingPathComponent("db/klines.sqlite").path }
+
+    init() throws {
+        folder = try TemporaryFolder.make()
+    }
+
+    func open() async throws -> any Store { try SQLiteStore(path: path) }
+
+    func destroy() async throws { try FileManager.default.removeItem(at: folder) }
+}
+
+/// Unique temporary folders for tests.
+enum TemporaryFolder {
+    static func make() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("klinesync-tests-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
