@@ -12,6 +12,7 @@ struct KlineSyncCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
+            SimCommand.self,
         ]
     )
 }

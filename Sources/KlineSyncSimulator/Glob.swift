@@ -1,0 +1,30 @@
+/// Shell-style globs (`*`, `?`) on symbol names.
+enum Glob {
+    /// Whether `text` matches `pattern` entirely.
+    static func matches(_ text: String, pattern: String) -> Bool {
+        let t = Array(text.utf8)
+        let p = Array(pattern.utf8)
+        var ti = 0
+        var pi = 0
+        var star = -1
+        var mark = 0
+        while ti < t.count {
+            if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) {
+                ti += 1
+                pi += 1
+            } else if pi < p.count && p[pi] == UInt8(ascii: "*") {
+                star = pi
+                mark = ti
+                pi += 1
+            } else if star >= 0 {
+                pi = star + 1
+                mark += 1
+                ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+}
