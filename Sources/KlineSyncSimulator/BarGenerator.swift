@@ -56,6 +56,8 @@ struct BarGenerator: Sendable {
     let format: BarFormat
     private let barKey: UInt64
     private let tickSize: Double
+    /// The smallest volume step of field 5.
+    private let lot: Double
 
     init(seed: UInt64, market: Market, instrument: SimulatedInstrument, interval: Interval) {
         self.instrument = instrument
@@ -67,16 +69,37 @@ struct BarGenerator: Sendable {
         var tick = 1.0
         for _ in 0..<instrument.pricePrecision { tick /= 10 }
         tickSize = tick
+        lot = 1 / pow(10, Double(format.volumeDecimals))
     }
 
     /// The bar opening at `openTime`; when `now` falls inside it, the still-open bar as of `now`.
     func values(openTime: Int64, now: Int64) -> BarValues {
+        var cache = PriceCache()
+        return values(openTime: openTime, now: now, cache: &cache)
+    }
+
+    /// Remembers the last price computed, so that consecutive bars share their boundary (close = next open).
+    struct PriceCache {
+        var time: Int64 = .min
+        var price = 0.0
+    }
+
+    @inline(__always)
+    private func price(at time: Int64, _ cache: inout PriceCache) -> Double {
+        if cache.time == time { return cache.price }
+        cache.time = time
+        cache.price = path.price(at: time)
+        return cache.price
+    }
+
+    /// ``values(openTime:now:)`` for consecutive bars, sharing price computations through `cache`.
+    func values(openTime: Int64, now: Int64, cache: inout PriceCache) -> BarValues {
         let nextOpen = interval.next(openTime)
         let isOpen = now < nextOpen - 1
         let end = isOpen ? max(openTime, now) : nextOpen
         let h = Hashing.mix(barKey, openTime)
-        let openPrice = path.price(at: openTime)
-        let closePrice = path.price(at: end)
+        let openPrice = price(at: openTime, &cache)
+        let closePrice = price(at: end, &cache)
         let minutes = Double(max(end - openTime, 1)) / 60_000
 
         let wick = path.wickScale(minutes: minutes)
@@ -92,7 +115,6 @@ struct BarGenerator: Sendable {
         let notional = instrument.quotePerMinute * minutes * activity
         let vwap = (Double(open + close) + 1.5 * Double(high + low)) / 5 * tickSize
         let takerShare = 0.3 + 0.4 * Hashing.unit(Hashing.mix(h, 4 as UInt64))
-        let lot = 1 / pow(10, Double(format.volumeDecimals))
 
         var bar = BarValues(
             openTime: openTime, closeTime: nextOpen - 1, open: open, high: high, low: low, close: close, volume: 0,

@@ -18,8 +18,19 @@ struct PricePath: Sendable {
     /// Multiplier of every layer's amplitude.
     let volatility: Double
 
+    /// One hash key per layer.
+    let layerKeys: [UInt64]
+
     init(seed: UInt64, symbol: String, basePrice: Double) {
-        key = Hashing.mix(seed, Hashing.fnv(symbol))
+        let key = Hashing.mix(seed, Hashing.fnv(symbol))
+        self.key = key
+        var keys: [UInt64] = []
+        var layerKey = key
+        for _ in PricePath.layers {
+            layerKey = Hashing.mix(layerKey, 0x5EED as UInt64)
+            keys.append(layerKey)
+        }
+        layerKeys = keys
         logBase = log(basePrice)
         volatility = 0.7 + 0.9 * Hashing.unit(Hashing.mix(key, 7 as UInt64))
     }
@@ -30,9 +41,8 @@ struct PricePath: Sendable {
     /// The log price at time `t` (ms).
     func logPrice(at t: Int64) -> Double {
         var sum = 0.0
-        var layerKey = key
-        for layer in PricePath.layers {
-            layerKey = Hashing.mix(layerKey, 0x5EED as UInt64)
+        for (index, layer) in PricePath.layers.enumerated() {
+            let layerKey = layerKeys[index]
             let q = t >= 0 ? t / layer.scale : (t - layer.scale + 1) / layer.scale
             let f = Double(t - q * layer.scale) / Double(layer.scale)
             let a = Hashing.signed(Hashing.mix(layerKey, q))

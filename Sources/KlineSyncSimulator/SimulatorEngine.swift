@@ -28,8 +28,9 @@ final class SimulatorEngine: Sendable {
         var start = range.start
         while true {
             let page = selection.forward(from: start, through: range.end - 1, limit: 10_000)
+            var cache = BarGenerator.PriceCache()
             for openTime in page where includeOpen || interval.closeTime(ofBarOpeningAt: openTime) < now {
-                bars.append(generator.bar(generator.values(openTime: openTime, now: now)))
+                bars.append(generator.bar(generator.values(openTime: openTime, now: now, cache: &cache)))
             }
             guard page.count == 10_000, let last = page.last else { break }
             start = interval.next(last)
@@ -48,8 +49,9 @@ final class SimulatorEngine: Sendable {
         var w = ByteWriter(capacity: 40 + openTimes.count * 190)
         w.byte(UInt8(ascii: "["))
         let brokenRow = malformed == nil ? -1 : openTimes.count / 2
+        var cache = BarGenerator.PriceCache()
         for (i, openTime) in openTimes.enumerated() {
-            let v = generator.values(openTime: openTime, now: now)
+            let v = generator.values(openTime: openTime, now: now, cache: &cache)
             if i > 0 { w.byte(UInt8(ascii: ",")) }
             w.byte(UInt8(ascii: "["))
             w.integer(v.openTime)

@@ -19,7 +19,7 @@ struct SimulatorResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let market = engine.market
         let path = request.uri.path
-        guard request.method == .get || request.method == .head, let endpoint = Self.endpoint(path, market: market) else {
+        guard request.method == .get, let endpoint = Self.endpoint(path, market: market) else {
             engine.state.record(status: 404)
             return Self.response(APIError.unknownPath(path, method: request.method.rawValue), used: nil)
         }

@@ -36,7 +36,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Fraction (0 to 1) of klines requests answered with a random 5xx.")
     var failRate: Double = 0
 
-    @Option(help: "The simulator's now: RFC 3339 time, a date, or an offset from the real clock such as -2h.")
+    @Option(
+        parsing: .unconditional,
+        help: "The simulator's now: RFC 3339 time, a date, or an offset from the real clock such as -2h.")
     var now: String?
 
     func validate() throws {
