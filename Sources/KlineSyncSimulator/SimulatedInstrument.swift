@@ -6,7 +6,9 @@ public struct SimulatedInstrument: Sendable, Hashable {
     public var symbol: String
     /// Pair (futures) or symbol (spot).
     public var pair: String
+    /// Base asset (`BTC`).
     public var baseAsset: String
+    /// Quote asset (`USDT`, `USDC`, `BTC`; COIN-M `USD`).
     public var quoteAsset: String
     /// Margin asset on futures; nil on spot.
     public var marginAsset: String?

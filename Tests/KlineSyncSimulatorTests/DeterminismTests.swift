@@ -86,4 +86,24 @@ import Testing
             #expect(closed[0].openTime == before[2].openTime)
         }
     }
+
+    @Test(arguments: [Market.spot, .usdm, .coinm], ["1h", "1d", "1M"])
+    func corePagingReassemblesTheExpectedBars(market: Market, intervalName: String) async throws {
+        let interval = try #require(Interval(name: intervalName))
+        try await withSimulator(testConfiguration(market)) { sim, client in
+            let symbol = sim.universe[0].symbol
+            let span: Int64 = intervalName == "1h" ? 3000 * 3_600_000 : intervalName == "1d" ? 1400 * 86_400_000 : 0
+            let start = intervalName == "1M" ? Timestamp.parse("2021-01-01")! : interval.floor(fixedNow - span)
+            let range = TimeRange(start: start, end: interval.floor(fixedNow))
+            var fetched: [Bar] = []
+            for page in Paging.pages(market: market, interval: interval, range: range) {
+                let query = "symbol=\(symbol)&interval=\(intervalName)&startTime=\(page.startTime)&endTime=\(page.endTime)&limit=\(page.limit)"
+                let answer = try await client.klines(market, query)
+                #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+                fetched += try answer.rows().map(bar)
+            }
+            #expect(!fetched.isEmpty)
+            #expect(fetched == sim.expectedBars(symbol: symbol, interval: interval, range: range))
+        }
+    }
 }
