@@ -63,8 +63,9 @@ public struct SimulatorConfiguration: Sendable {
 public enum SimulatorClock: Sendable, Hashable {
     /// The machine's clock.
     case real
-    /// A frozen instant (ms since the epoch): bars, the still-open bar and rate-limit minutes stay put until
-    /// the time is moved with ``RunningSimulator/setNow(_:)`` or ``RunningSimulator/advance(by:)``.
+    /// A frozen instant (ms since the epoch): server time, bars and the still-open bar stay put until the time is
+    /// moved with ``RunningSimulator/setNow(_:)`` or ``RunningSimulator/advance(by:)``. Rate-limit minutes and bans
+    /// start from this instant but keep ticking in real time, so long runs are paced as on Binance.
     case fixed(Int64)
     /// The machine's clock shifted by this many ms (negative: in the past).
     case offset(Int64)

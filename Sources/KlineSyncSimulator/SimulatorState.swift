@@ -16,12 +16,15 @@ final class SimulatorState: @unchecked Sendable {
 
     private let lock = NSLock()
     private var clock: SimulatorClock
+    /// The machine's time when the clock was last set; a fixed clock's rate-limit time ticks on from there.
+    private var clockSetAt: Int64
     private var limiter: WeightLimiter
     private var scripts: [(pattern: String, faults: [Fault])]
     private var counters = SimulatorCounters()
 
     init(configuration: SimulatorConfiguration) {
         clock = configuration.clock
+        clockSetAt = Self.realNow()
         limiter = WeightLimiter(
             limit: configuration.weightLimit, banDuration: configuration.banDurationMillis,
             requestsBeforeBan: configuration.requestsBeforeBan)
@@ -44,7 +47,20 @@ final class SimulatorState: @unchecked Sendable {
     }
 
     /// Replaces the clock.
-    func setClock(_ newClock: SimulatorClock) { locked { clock = newClock } }
+    func setClock(_ newClock: SimulatorClock) {
+        let real = Self.realNow()
+        locked {
+            clock = newClock
+            clockSetAt = real
+        }
+    }
+
+    /// The time weight minutes and bans run on: the clock itself, except that a fixed clock keeps ticking in real
+    /// time from the instant it shows (its bars stay frozen, but a minute of requests still ends after a minute).
+    private func limiterNow(real: Int64) -> Int64 {
+        if case .fixed(let t) = clock { return t + (real - clockSetAt) }
+        return clock.now(real: real)
+    }
 
     /// Moves the clock forward.
     func advance(by millis: Int64) { locked { clock = clock.advanced(by: millis) } }
@@ -54,7 +70,7 @@ final class SimulatorState: @unchecked Sendable {
         let real = Self.realNow()
         return locked {
             let now = clock.now(real: real)
-            let decision = limiter.admit(weight: weight, now: now)
+            let decision = limiter.admit(weight: weight, now: limiterNow(real: real))
             let sequence = UInt64(counters.requests)
             counters.requests += 1
             if case .banned = decision {} else { counters.weightUsed += weight }
@@ -105,6 +121,6 @@ final class SimulatorState: @unchecked Sendable {
     /// Weight used in the current minute.
     var usedWeight: Int {
         let real = Self.realNow()
-        return locked { limiter.used(at: clock.now(real: real)) }
+        return locked { limiter.used(at: limiterNow(real: real)) }
     }
 }

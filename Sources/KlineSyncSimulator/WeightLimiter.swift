@@ -2,8 +2,9 @@
 /// limit, and a ban (418) for a client that keeps sending while rate limited.
 ///
 /// Choices, as Binance appears to behave: the weight of a request that gets 429 is still counted (the request
-/// reached the server); requests answered 418 during a ban are not counted. Weight comes from the simulator's
-/// clock, so a fixed clock keeps one minute open until the time is moved.
+/// reached the server); requests answered 418 during a ban are not counted. Minutes and bans follow the simulator's
+/// clock (a fixed clock ticks on in real time here; see ``SimulatorClock/fixed(_:)``), so tests move them with
+/// ``RunningSimulator/advance(by:)``.
 struct WeightLimiter: Sendable {
     /// What to answer a request.
     enum Decision: Sendable, Equatable {
