@@ -18,7 +18,8 @@ struct APIError: Error, Sendable, Hashable {
 
     static let invalidSymbol = APIError(status: 400, code: -1121, message: "Invalid symbol.")
     static let invalidInterval = APIError(status: 400, code: -1120, message: "Invalid interval.")
-    static let invalidLimit = APIError(status: 400, code: -1130, message: "Data sent for parameter 'limit' is not valid.")
+    static let invalidLimit = APIError(
+        status: 400, code: -1130, message: "Data sent for parameter 'limit' is not valid.")
     static let startAfterEnd = APIError(status: 400, code: -1023, message: "Start time is greater than end time.")
     static let windowTooLong = APIError(
         status: 400, code: -1127, message: "More than 200 days between startTime and endTime.")
@@ -31,8 +32,11 @@ struct APIError: Error, Sendable, Hashable {
     static func server(_ status: Int) -> APIError {
         switch status {
         case 503: APIError(status: 503, code: -1001, message: "Service Unavailable.")
-        case 502: APIError(status: 502, code: -1001, message: "Internal error; unable to process your request. Please try again.")
-        default: APIError(status: status, code: -1000, message: "An unknown error occurred while processing the request.")
+        case 502:
+            APIError(
+                status: 502, code: -1001, message: "Internal error; unable to process your request. Please try again.")
+        default:
+            APIError(status: status, code: -1000, message: "An unknown error occurred while processing the request.")
         }
     }
 

@@ -107,8 +107,13 @@ struct BarGenerator: Sendable {
         let down = Hashing.unit(Hashing.mix(h, 2 as UInt64))
         let open = ticks(openPrice)
         let close = ticks(closePrice)
-        let high = max(max(open, close), Int64((max(openPrice, closePrice) * exp(up * up * wick) / tickSize).rounded(.up)))
-        let low = max(1, min(min(open, close), Int64((min(openPrice, closePrice) * exp(-down * down * wick) / tickSize).rounded(.down))))
+        let high = max(
+            max(open, close), Int64((max(openPrice, closePrice) * exp(up * up * wick) / tickSize).rounded(.up)))
+        let low = max(
+            1,
+            min(
+                min(open, close),
+                Int64((min(openPrice, closePrice) * exp(-down * down * wick) / tickSize).rounded(.down))))
 
         let move = abs(closePrice - openPrice) / openPrice
         let activity = exp(0.6 * Hashing.signed(Hashing.mix(h, 3 as UInt64))) * (1 + 25 * move)

@@ -18,24 +18,33 @@ struct ExchangeInfoDocument {
     }
 
     private func limit(_ type: String, _ interval: String, _ num: Int, _ limit: Int) -> JSONValue {
-        .object([("rateLimitType", .string(type)), ("interval", .string(interval)), ("intervalNum", .int(num)), ("limit", .int(limit))])
+        .object([
+            ("rateLimitType", .string(type)), ("interval", .string(interval)), ("intervalNum", .int(num)),
+            ("limit", .int(limit)),
+        ])
     }
 
     private var rateLimits: [JSONValue] {
         switch market {
         case .spot:
-            [limit("REQUEST_WEIGHT", "MINUTE", 1, weightLimit), limit("ORDERS", "SECOND", 10, 100),
-             limit("ORDERS", "DAY", 1, 200_000), limit("RAW_REQUESTS", "MINUTE", 5, 61_000)]
+            [
+                limit("REQUEST_WEIGHT", "MINUTE", 1, weightLimit), limit("ORDERS", "SECOND", 10, 100),
+                limit("ORDERS", "DAY", 1, 200_000), limit("RAW_REQUESTS", "MINUTE", 5, 61_000),
+            ]
         case .usdm, .coinm:
-            [limit("REQUEST_WEIGHT", "MINUTE", 1, weightLimit), limit("ORDERS", "MINUTE", 1, 1200),
-             limit("ORDERS", "SECOND", 10, 300)]
+            [
+                limit("REQUEST_WEIGHT", "MINUTE", 1, weightLimit), limit("ORDERS", "MINUTE", 1, 1200),
+                limit("ORDERS", "SECOND", 10, 300),
+            ]
         }
     }
 
     private var assets: [JSONValue] {
         var seen: [String] = []
         for i in instruments where !seen.contains(i.quoteAsset) { seen.append(i.quoteAsset) }
-        return seen.map { .object([("asset", .string($0)), ("marginAvailable", true), ("autoAssetExchange", "-10000")]) }
+        return seen.map {
+            .object([("asset", .string($0)), ("marginAvailable", true), ("autoAssetExchange", "-10000")])
+        }
     }
 
     /// `0.01` for 2 decimals, `1` for 0.
@@ -54,12 +63,19 @@ struct ExchangeInfoDocument {
             ("icebergAllowed", true), ("ocoAllowed", true), ("otoAllowed", true), ("quoteOrderQtyMarketAllowed", true),
             ("allowTrailingStop", true), ("cancelReplaceAllowed", true), ("isSpotTradingAllowed", true),
             ("isMarginTradingAllowed", false),
-            ("filters", [
-                .object([("filterType", "PRICE_FILTER"), ("minPrice", .string(tick)), ("maxPrice", "1000000.00000000"),
-                         ("tickSize", .string(tick))]),
-                .object([("filterType", "LOT_SIZE"), ("minQty", .string(lot)), ("maxQty", "9000000.00000000"),
-                         ("stepSize", .string(lot))]),
-            ]),
+            (
+                "filters",
+                [
+                    .object([
+                        ("filterType", "PRICE_FILTER"), ("minPrice", .string(tick)), ("maxPrice", "1000000.00000000"),
+                        ("tickSize", .string(tick)),
+                    ]),
+                    .object([
+                        ("filterType", "LOT_SIZE"), ("minQty", .string(lot)), ("maxQty", "9000000.00000000"),
+                        ("stepSize", .string(lot)),
+                    ]),
+                ]
+            ),
             ("permissions", []), ("permissionSets", [["SPOT"]]),
             ("defaultSelfTradePreventionMode", "EXPIRE_MAKER"),
             ("allowedSelfTradePreventionModes", ["EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"]),
@@ -81,17 +97,31 @@ struct ExchangeInfoDocument {
         members += [
             ("maintMarginPercent", "2.5000"), ("requiredMarginPercent", "5.0000"), ("baseAsset", .string(i.baseAsset)),
             ("quoteAsset", .string(i.quoteAsset)), ("marginAsset", .string(i.marginAsset ?? i.quoteAsset)),
-            ("pricePrecision", .int(i.pricePrecision)), ("quantityPrecision", .int(market == .coinm ? 0 : i.quantityPrecision)),
+            ("pricePrecision", .int(i.pricePrecision)),
+            ("quantityPrecision", .int(market == .coinm ? 0 : i.quantityPrecision)),
             ("baseAssetPrecision", 8), ("quotePrecision", 8), ("underlyingType", "COIN"), ("underlyingSubType", []),
-            ("settlePlan", 0), ("triggerProtect", "0.0500"), ("liquidationFee", "0.012500"), ("marketTakeBound", "0.05"),
-            ("filters", [
-                .object([("minPrice", .string(tick)), ("maxPrice", "1000000"), ("filterType", "PRICE_FILTER"),
-                         ("tickSize", .string(tick))]),
-                .object([("stepSize", .string(lot)), ("filterType", "LOT_SIZE"), ("maxQty", "100000"),
-                         ("minQty", .string(lot))]),
-            ]),
-            ("orderTypes", ["LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET",
-                            "TRAILING_STOP_MARKET"]),
+            ("settlePlan", 0), ("triggerProtect", "0.0500"), ("liquidationFee", "0.012500"),
+            ("marketTakeBound", "0.05"),
+            (
+                "filters",
+                [
+                    .object([
+                        ("minPrice", .string(tick)), ("maxPrice", "1000000"), ("filterType", "PRICE_FILTER"),
+                        ("tickSize", .string(tick)),
+                    ]),
+                    .object([
+                        ("stepSize", .string(lot)), ("filterType", "LOT_SIZE"), ("maxQty", "100000"),
+                        ("minQty", .string(lot)),
+                    ]),
+                ]
+            ),
+            (
+                "orderTypes",
+                [
+                    "LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET",
+                    "TRAILING_STOP_MARKET",
+                ]
+            ),
             ("timeInForce", ["GTC", "IOC", "FOK", "GTX"]),
         ]
         return .object(members)

@@ -18,7 +18,9 @@ struct KlineQuery: Sendable {
     init(parameters: [Substring: Substring], market: Market, universe: Universe) throws(APIError) {
         guard let symbol = parameters["symbol"], !symbol.isEmpty else { throw .missing("symbol") }
         guard symbol.utf8.count <= 20,
-            symbol.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 || $0 == 46 })
+            symbol.utf8.allSatisfy({
+                ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 || $0 == 46
+            })
         else { throw .illegal("symbol", "^[A-Z0-9-_.]{1,20}$") }
         guard let intervalName = parameters["interval"], !intervalName.isEmpty else { throw .missing("interval") }
         guard let instrument = universe[String(symbol)] else { throw .invalidSymbol }

@@ -55,9 +55,11 @@ struct SimulatorResponder: HTTPResponder {
         }
 
         try await delay(admission)
-        if case .latency = admission.fault {} else if let fault = admission.fault {
-            return try await faulty(fault, endpoint: endpoint, parameters: parameters, admission: admission, used: used,
-                                    context: context)
+        if case .latency = admission.fault {
+        } else if let fault = admission.fault {
+            return try await faulty(
+                fault, endpoint: endpoint, parameters: parameters, admission: admission, used: used,
+                context: context)
         }
         if endpoint == .klines, randomFailure(admission.sequence) {
             let statuses = [500, 502, 503]

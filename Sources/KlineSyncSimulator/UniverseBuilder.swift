@@ -94,8 +94,10 @@ struct UniverseBuilder {
     private mutating func addQuarterlies(base: String, quote: String, price: Double) {
         let (current, next) = Universe.quarterlyDeliveries(after: now)
         for (type, delivery) in [("CURRENT_QUARTER", current), ("NEXT_QUARTER", next)] {
-            let listing = min(Universe.lastFriday(year: CivilDate(millis: delivery - 182 * Self.day).year,
-                month: CivilDate(millis: delivery - 182 * Self.day).month) + 8 * Self.hour, now - Self.hour)
+            let listing = min(
+                Universe.lastFriday(
+                    year: CivilDate(millis: delivery - 182 * Self.day).year,
+                    month: CivilDate(millis: delivery - 182 * Self.day).month) + 8 * Self.hour, now - Self.hour)
             instruments.append(
                 instrument(
                     symbol: base + quote + "_" + Universe.deliverySuffix(delivery), pair: base + quote, base: base,

@@ -67,7 +67,8 @@ struct SimCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data((banner + simulator.baseURL + "\n").utf8))
         await signals.wait()
         await simulator.stop()
-        FileHandle.standardOutput.write(Data("klinesync simulator stopped after \(simulator.counters.requests) requests\n".utf8))
+        FileHandle.standardOutput.write(
+            Data("klinesync simulator stopped after \(simulator.counters.requests) requests\n".utf8))
     }
 }
 

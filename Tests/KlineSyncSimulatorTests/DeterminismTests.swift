@@ -10,10 +10,16 @@ import Testing
             let symbol = sim.universe[0].symbol
             let start = Interval(name: "1h")!.floor(fixedNow - 3000 * 3_600_000)
             let end = start + 1500 * 3_600_000 - 1
-            let whole = try await client.klines(market, "symbol=\(symbol)&interval=1h&startTime=\(start)&endTime=\(end)&limit=1500").rows()
+            let whole = try await client.klines(
+                market, "symbol=\(symbol)&interval=1h&startTime=\(start)&endTime=\(end)&limit=1500"
+            ).rows()
             let middle = start + 750 * 3_600_000
-            let first = try await client.klines(market, "symbol=\(symbol)&interval=1h&startTime=\(start)&endTime=\(middle - 1)&limit=750").rows()
-            let second = try await client.klines(market, "symbol=\(symbol)&interval=1h&startTime=\(middle)&endTime=\(end)&limit=750").rows()
+            let first = try await client.klines(
+                market, "symbol=\(symbol)&interval=1h&startTime=\(start)&endTime=\(middle - 1)&limit=750"
+            ).rows()
+            let second = try await client.klines(
+                market, "symbol=\(symbol)&interval=1h&startTime=\(middle)&endTime=\(end)&limit=750"
+            ).rows()
             #expect(whole.count == 1500)
             #expect(try whole.map(bar) == (try first.map(bar) + second.map(bar)))
         }
@@ -23,7 +29,8 @@ import Testing
         let query = "symbol=ETHUSDT&interval=5m&startTime=1700000000000&limit=50"
         let a = try await withSimulator(testConfiguration()) { _, c in try await c.klines(.usdm, query).body }
         let b = try await withSimulator(testConfiguration()) { _, c in try await c.klines(.usdm, query).body }
-        let other = try await withSimulator(testConfiguration(seed: 7)) { _, c in try await c.klines(.usdm, query).body }
+        let other = try await withSimulator(testConfiguration(seed: 7)) { _, c in try await c.klines(.usdm, query).body
+        }
         #expect(a == b)
         #expect(a != other)
     }
@@ -35,8 +42,12 @@ import Testing
             let rows = try await client.klines(market, "symbol=\(symbol)&interval=15m&limit=300").rows()
             let served = try rows.map(bar)
             let range = TimeRange(start: served[0].openTime, end: fixedNow + 1)
-            #expect(sim.expectedBars(symbol: symbol, interval: Interval(name: "15m")!, range: range, includeOpen: true) == served)
-            #expect(sim.expectedBars(symbol: symbol, interval: Interval(name: "15m")!, range: range) == Array(served.dropLast()))
+            #expect(
+                sim.expectedBars(symbol: symbol, interval: Interval(name: "15m")!, range: range, includeOpen: true)
+                    == served)
+            #expect(
+                sim.expectedBars(symbol: symbol, interval: Interval(name: "15m")!, range: range)
+                    == Array(served.dropLast()))
         }
     }
 
@@ -45,7 +56,9 @@ import Testing
         guard let interval = Interval(name: intervalName), market.intervals.contains(interval) else { return }
         try await withSimulator(testConfiguration(market)) { sim, client in
             for instrument in sim.universe.prefix(6) {
-                let rows = try await client.klines(market, "symbol=\(instrument.symbol)&interval=\(intervalName)&limit=1000").rows()
+                let rows = try await client.klines(
+                    market, "symbol=\(instrument.symbol)&interval=\(intervalName)&limit=1000"
+                ).rows()
                 #expect(!rows.isEmpty)
                 var previous: Int64 = .min
                 for row in rows {
@@ -58,7 +71,8 @@ import Testing
                     #expect(b.openTime > previous && interval.isAligned(b.openTime))
                     #expect(b.closeTime == interval.closeTime(ofBarOpeningAt: b.openTime))
                     let decimals = b.open.split(separator: ".").last?.count ?? 0
-                    #expect(decimals == (market == .spot ? 8 : instrument.pricePrecision) || instrument.pricePrecision == 0)
+                    #expect(
+                        decimals == (market == .spot ? 8 : instrument.pricePrecision) || instrument.pricePrecision == 0)
                     previous = b.openTime
                 }
             }
@@ -81,7 +95,9 @@ import Testing
             sim.setNow(before[2].closeTime + 1 + 5_000)
             let closed = try await client.klines(.usdm, "symbol=BTCUSDT&interval=1h&limit=2").rows().map(bar)
             sim.advance(by: 20 * 60_000)
-            let again = try await client.klines(.usdm, "symbol=BTCUSDT&interval=1h&startTime=\(before[2].openTime)&limit=1").rows().map(bar)
+            let again = try await client.klines(
+                .usdm, "symbol=BTCUSDT&interval=1h&startTime=\(before[2].openTime)&limit=1"
+            ).rows().map(bar)
             #expect(closed[0] == again[0])
             #expect(closed[0].openTime == before[2].openTime)
         }
@@ -97,7 +113,8 @@ import Testing
             let range = TimeRange(start: start, end: interval.floor(fixedNow))
             var fetched: [Bar] = []
             for page in Paging.pages(market: market, interval: interval, range: range) {
-                let query = "symbol=\(symbol)&interval=\(intervalName)&startTime=\(page.startTime)&endTime=\(page.endTime)&limit=\(page.limit)"
+                let query = "symbol=\(symbol)&interval=\(intervalName)&startTime=\(page.startTime)"
+                    + "&endTime=\(page.endTime)&limit=\(page.limit)"
                 let answer = try await client.klines(market, query)
                 #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
                 fetched += try answer.rows().map(bar)

@@ -7,7 +7,9 @@ import Testing
     @Test func everyResponseCarriesTheRunningWeightOfTheMinute() async throws {
         try await withSimulator(testConfiguration(.usdm, weightLimit: nil)) { sim, client in
             var expected = 0
-            for (query, weight) in [("limit=50", 1), ("limit=100", 2), ("limit=500", 5), ("limit=1000", 5), ("limit=1001", 10), ("", 5)] {
+            for (query, weight) in [
+                ("limit=50", 1), ("limit=100", 2), ("limit=500", 5), ("limit=1000", 5), ("limit=1001", 10), ("", 5),
+            ] {
                 let answer = try await client.klines(.usdm, "symbol=BTCUSDT&interval=1m&" + query)
                 expected += weight
                 #expect(answer.header("X-MBX-USED-WEIGHT-1M") == String(expected))

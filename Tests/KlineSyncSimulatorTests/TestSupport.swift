@@ -46,7 +46,8 @@ func withSimulator<T>(
 func testConfiguration(
     _ market: Market = .usdm, symbols: Int = 12, weightLimit: Int? = 1_000_000, seed: UInt64 = 42
 ) -> SimulatorConfiguration {
-    SimulatorConfiguration(market: market, seed: seed, symbolCount: symbols, weightLimit: weightLimit, clock: .fixed(fixedNow))
+    SimulatorConfiguration(
+        market: market, seed: seed, symbolCount: symbols, weightLimit: weightLimit, clock: .fixed(fixedNow))
 }
 
 /// AsyncHTTPClient over real loopback HTTP.

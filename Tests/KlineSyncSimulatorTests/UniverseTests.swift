@@ -37,13 +37,20 @@ import Testing
     @Test func newlyListedSymbolsStartAtTheirListing() async throws {
         try await withSimulator(testConfiguration(.usdm, symbols: 30)) { sim, client in
             let recent = try #require(sim.universe.first { fixedNow - $0.listingTime < 10 * 86_400_000 })
-            let hours = try await client.klines(.usdm, "symbol=\(recent.symbol)&interval=1h&startTime=0&limit=1500").rows().map(bar)
+            let hours = try await client.klines(.usdm, "symbol=\(recent.symbol)&interval=1h&startTime=0&limit=1500")
+                .rows().map(bar)
             #expect(hours.first?.openTime == Interval(name: "1h")!.floor(recent.listingTime))
             #expect(hours.count < 1500)
-            #expect(hours.count == Int(Interval(name: "1h")!.count(from: Interval(name: "1h")!.floor(recent.listingTime), to: fixedNow + 1)))
+            #expect(
+                hours.count
+                    == Int(
+                        Interval(name: "1h")!.count(
+                            from: Interval(name: "1h")!.floor(recent.listingTime), to: fixedNow + 1)))
             // Asking for more history than exists answers with the first bar later than asked.
             let asked = fixedNow - 30 * 86_400_000
-            let daily = try await client.klines(.usdm, "symbol=\(recent.symbol)&interval=1d&startTime=\(asked)&limit=30").rows().map(bar)
+            let daily = try await client.klines(
+                .usdm, "symbol=\(recent.symbol)&interval=1d&startTime=\(asked)&limit=30"
+            ).rows().map(bar)
             #expect(daily.first!.openTime > asked)
             #expect(daily.count < 30)
         }
@@ -58,10 +65,12 @@ import Testing
             #expect(latest.count == 5)
             #expect(latest.last!.openTime < delisting)
             #expect(latest.last!.openTime == Interval(name: "1h")!.floor(delisting - 1))
-            let after = try await client.klines(market, "symbol=\(gone.symbol)&interval=1m&startTime=\(delisting)").rows()
+            let after = try await client.klines(market, "symbol=\(gone.symbol)&interval=1m&startTime=\(delisting)")
+                .rows()
             #expect(after.isEmpty)
             let info = try #require(try await client.get(market.pathPrefix + "/exchangeInfo").json() as? [String: Any])
-            let entry = try #require((info["symbols"] as? [[String: Any]])?.first { $0["symbol"] as? String == gone.symbol })
+            let entry = try #require(
+                (info["symbols"] as? [[String: Any]])?.first { $0["symbol"] as? String == gone.symbol })
             #expect((entry[market == .coinm ? "contractStatus" : "status"] as? String) == gone.status)
             if market.isFutures {
                 #expect((entry["deliveryDate"] as? NSNumber)?.int64Value == delisting)
