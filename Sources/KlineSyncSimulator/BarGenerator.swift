@@ -95,7 +95,7 @@ struct BarGenerator: Sendable {
     /// ``values(openTime:now:)`` for consecutive bars, sharing price computations through `cache`.
     func values(openTime: Int64, now: Int64, cache: inout PriceCache) -> BarValues {
         let nextOpen = interval.next(openTime)
-        let isOpen = now < nextOpen - 1
+        let isOpen = now < nextOpen  // close time (next open − 1) not yet before now
         let end = isOpen ? max(openTime, now) : nextOpen
         let h = Hashing.mix(barKey, openTime)
         let openPrice = price(at: openTime, &cache)

@@ -2,14 +2,23 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// A Binance-compatible market-data server (spot `/api/v3`, USD-M `/fapi/v1` or COIN-M `/dapi/v1`) with
-/// deterministic data, Binance's weight accounting and injectable faults.
+/// A Binance-compatible market-data server (spot `/api/v3`, USD-M `/fapi/v1` or COIN-M `/dapi/v1`: `klines`,
+/// `exchangeInfo`, `time`, `ping`) with deterministic data, Binance's weight accounting and injectable faults.
 ///
 /// ```swift
 /// let sim = try await Simulator.start(SimulatorConfiguration(market: .usdm, clock: .fixed(t)))
 /// // talk to sim.baseURL over HTTP …
 /// await sim.stop()
 /// ```
+///
+/// Behaviour worth knowing:
+/// - Every bar is a pure function of (seed, symbol, interval, open time), whatever the paging; the still-open
+///   bar (the one containing now) also depends on now.
+/// - Weight is counted per clock minute for all clients together, including requests answered 429; requests
+///   answered 418 during a ban are not counted. Each response carries `x-mbx-used-weight-1m` (and
+///   `x-mbx-used-weight`). After ``SimulatorConfiguration/requestsBeforeBan`` answers of 429 in one minute, the
+///   next request starts a ban of ``SimulatorConfiguration/banDurationMillis``.
+/// - Scripted faults and the random fail rate apply to klines requests that passed the rate limiter.
 public enum Simulator {
     /// Errors starting the simulator.
     public enum StartError: Error, CustomStringConvertible {

@@ -26,7 +26,9 @@ public struct SimulatorConfiguration: Sendable {
     public var faults: [String: [Fault]]
     /// How long an IP stays banned (HTTP 418) after ignoring 429s (ms, on the simulator's clock).
     public var banDurationMillis: Int64
-    /// How many requests a client may send while rate limited (429) before it is banned (418).
+    /// How many 429 answers one clock minute may see before the next request is banned (418). The default, 8, is
+    /// klinesync's default concurrency: a client that stops sending at its first 429 is not banned for the requests
+    /// it already had in flight, one that keeps sending is.
     public var requestsBeforeBan: Int
 
     /// A configuration with Binance's defaults for `market`.
@@ -42,7 +44,7 @@ public struct SimulatorConfiguration: Sendable {
         market: Market = .usdm, seed: UInt64 = 42, symbolCount: Int = 50, latencyMillis: Int = 0,
         jitterMillis: Int = 0, weightLimit: Int? = nil, failRate: Double = 0, clock: SimulatorClock = .real,
         outages: [Outage] = [], faults: [String: [Fault]] = [:], banDurationMillis: Int64 = 120_000,
-        requestsBeforeBan: Int = 3
+        requestsBeforeBan: Int = 8
     ) {
         self.market = market
         self.seed = seed
