@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        // Already in the graph through Hummingbird; named here because the simulator stops its server gracefully.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The domain: manifest, intervals, bars, planner, plan, report and the Store / Exchange protocols.
@@ -53,6 +55,7 @@ let package = Package(
             dependencies: [
                 "KlineSyncCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -81,6 +84,15 @@ let package = Package(
         .testTarget(
             name: "KlineSyncStoreTests",
             dependencies: ["KlineSyncCore", "KlineSyncSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "KlineSyncSimulatorTests",
+            dependencies: [
+                "KlineSyncCore",
+                "KlineSyncSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )

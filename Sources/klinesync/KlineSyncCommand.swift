@@ -12,7 +12,8 @@ struct KlineSyncCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ValidateCommand.self
+            ValidateCommand.self,
+            SimCommand.self,
         ]
     )
 }

@@ -1,0 +1,83 @@
+/// Appends JSON and decimal text to a byte array, without intermediate strings.
+struct ByteWriter: Sendable {
+    var bytes: [UInt8]
+
+    init(capacity: Int) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    private static let powers: [UInt64] = (0...19).map { p in (0..<p).reduce(UInt64(1)) { acc, _ in acc * 10 } }
+
+    @inline(__always)
+    mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// A JSON string literal; the simulator only writes ASCII names and messages without control characters.
+    mutating func string(_ text: String) {
+        bytes.append(34)
+        for b in text.utf8 {
+            if b == 34 || b == 92 { bytes.append(92) }
+            bytes.append(b)
+        }
+        bytes.append(34)
+    }
+
+    /// An unsigned integer in decimal.
+    mutating func unsigned(_ value: UInt64) {
+        let start = bytes.count
+        var v = value
+        repeat {
+            bytes.append(48 + UInt8(v % 10))
+            v /= 10
+        } while v > 0
+        bytes[start...].reverse()
+    }
+
+    /// A signed integer in decimal.
+    mutating func integer(_ value: Int64) {
+        if value < 0 {
+            bytes.append(45)
+            unsigned(value.magnitude)
+        } else {
+            unsigned(UInt64(value))
+        }
+    }
+
+    /// `count` low digits of `value`, zero-padded.
+    private mutating func padded(_ value: UInt64, count: Int) {
+        var i = count
+        while i > 0 {
+            i -= 1
+            bytes.append(48 + UInt8(value / ByteWriter.powers[i] % 10))
+        }
+    }
+
+    /// A price given in ticks of `10^-precision`, written with `decimals ≥ precision` places.
+    mutating func ticks(_ ticks: Int64, precision: Int, decimals: Int) {
+        let scale = ByteWriter.powers[precision]
+        let t = UInt64(ticks)
+        unsigned(t / scale)
+        guard decimals > 0 else { return }
+        bytes.append(46)
+        padded(t % scale, count: precision)
+        for _ in precision..<decimals { bytes.append(48) }
+    }
+
+    /// A non-negative decimal rounded down to `decimals` places, always written with exactly that many.
+    mutating func decimal(_ value: Double, decimals: Int) {
+        let v = max(0, value)
+        let whole = v.rounded(.down)
+        unsigned(UInt64(whole))
+        guard decimals > 0 else { return }
+        let scale = ByteWriter.powers[decimals]
+        let fraction = min(UInt64(((v - whole) * Double(scale)).rounded(.down)), scale - 1)
+        bytes.append(46)
+        padded(fraction, count: decimals)
+    }
+}

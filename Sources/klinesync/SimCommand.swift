@@ -1,0 +1,98 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import KlineSyncCore
+import KlineSyncSimulator
+
+/// `klinesync sim`: serves the Binance-compatible simulator on loopback until SIGINT or SIGTERM.
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Serve a Binance-compatible market-data simulator on 127.0.0.1.",
+        discussion: """
+            Deterministic K-lines for a simulated universe (listings, delistings, quarterlies), Binance's request \
+            weights, 429/418 rate limiting and injectable faults. Point a manifest at the printed URL with \
+            `base_url:`, or use `base_url: embedded` to start one in-process. Stops on SIGINT or SIGTERM.
+            """)
+
+    @Option(help: "Port to listen on; 0 lets the OS choose one.")
+    var port: Int = 8765
+
+    @Option(help: "Seed of the generated data; the same seed serves the same bars.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Number of instruments in the simulated universe.")
+    var symbols: Int = 50
+
+    @Option(help: "Market to serve: spot, usdm or coinm.")
+    var market: String = "usdm"
+
+    @Option(help: "Delay added to every response, in milliseconds.")
+    var latency: Int = 0
+
+    @Option(help: "Request weight allowed per minute (default: the market's documented limit).")
+    var weightLimit: Int?
+
+    @Option(help: "Fraction (0 to 1) of klines requests answered with a random 5xx.")
+    var failRate: Double = 0
+
+    @Option(
+        parsing: .unconditional,
+        help: "The simulator's now: RFC 3339 time, a date, or an offset from the real clock such as -2h.")
+    var now: String?
+
+    func validate() throws {
+        guard Market(rawValue: market) != nil else {
+            throw ValidationError("unknown market '\(market)'; use spot, usdm or coinm")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard symbols >= 1 else { throw ValidationError("--symbols must be at least 1") }
+        guard latency >= 0 else { throw ValidationError("--latency must not be negative") }
+        guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
+        if let weightLimit, weightLimit < 1 { throw ValidationError("--weight-limit must be at least 1") }
+        if let now, SimulatorClock.parse(now) == nil {
+            throw ValidationError("cannot read --now '\(now)'; use 2024-01-01, 2024-01-01T12:00:00Z or -2h")
+        }
+    }
+
+    func run() async throws {
+        let market = Market(rawValue: market)!
+        let configuration = SimulatorConfiguration(
+            market: market, seed: seed, symbolCount: symbols, latencyMillis: latency, weightLimit: weightLimit,
+            failRate: failRate, clock: now.flatMap(SimulatorClock.parse) ?? .real)
+        let signals = SignalWaiter([SIGINT, SIGTERM])
+        let simulator = try await Simulator.start(configuration, host: "127.0.0.1", port: port)
+        let banner = "klinesync simulator (\(market.rawValue), \(symbols) symbols, seed \(seed)) listening on "
+        // Written unbuffered, so that scripts reading a pipe see the URL at once.
+        FileHandle.standardOutput.write(Data((banner + simulator.baseURL + "\n").utf8))
+        await signals.wait()
+        await simulator.stop()
+        FileHandle.standardOutput.write(
+            Data("klinesync simulator stopped after \(simulator.counters.requests) requests\n".utf8))
+    }
+}
+
+/// Turns the first of some Unix signals into an awaitable event (the signals' default action is disabled).
+private struct SignalWaiter {
+    private let sources: [any DispatchSourceSignal]
+    private let stream: AsyncStream<Int32>
+
+    init(_ signals: [Int32]) {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        let queue = DispatchQueue(label: "klinesync.sim.signals")
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        self.stream = stream
+    }
+
+    /// Returns when one of the signals arrives.
+    func wait() async {
+        for await _ in stream { break }
+        for source in sources { source.cancel() }
+    }
+}
