@@ -65,7 +65,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmarks (`bench/parse`); not shipped.
+        .executableTarget(
+            name: "klinesync-bench",
+            dependencies: [
+                "KlineSyncCore",
+                "KlineSyncBinance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "KlineSyncCoreTests", dependencies: ["KlineSyncCore"]),
         .testTarget(name: "KlineSyncSQLiteTests", dependencies: ["KlineSyncCore", "KlineSyncSQLite"]),
+        .testTarget(
+            name: "KlineSyncBinanceTests",
+            dependencies: [
+                "KlineSyncCore",
+                "KlineSyncBinance",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"]
+        ),
     ]
 )
