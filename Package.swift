@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "KlineSyncCore",
                 "KlineSyncSQLite",
+                "KlineSyncBinance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +85,19 @@ let package = Package(
         .testTarget(
             name: "KlineSyncStoreTests",
             dependencies: ["KlineSyncCore", "KlineSyncSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "KlineSyncBinanceTests",
+            dependencies: [
+                "KlineSyncCore",
+                "KlineSyncBinance",
+                "KlineSyncSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "KlineSyncSimulatorTests",

@@ -13,6 +13,9 @@ struct KlineSyncCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self,
+            PlanCommand.self,
+            ApplyCommand.self,
+            StatusCommand.self,
             SimCommand.self,
         ]
     )

@@ -1,0 +1,107 @@
+import AsyncHTTPClient
+import Foundation
+import KlineSyncCore
+import Logging
+
+extension BinanceClient {
+    /// A decoded answer and what it cost: attempts made (each a request) and weight reserved.
+    struct Outcome<Value: Sendable>: Sendable {
+        var value: Value
+        var requests: Int
+        var weight: Int
+        var retries: Int { requests - 1 }
+    }
+
+    /// Sends `GET path?query` through the limiter, retrying per the policy, and decodes a 200 body with `decode`.
+    ///
+    /// 429 pauses the whole client (Retry-After, else until the next minute) and retries; 418 stops the client or
+    /// waits for the ban to end, per `retry.onBan`; 5xx, 408, transport errors and unreadable bodies back off
+    /// exponentially with jitter; a 4xx with a Binance code fails at once. Retryable errors that outlast
+    /// `retry.maxAttempts` become `.exhausted`.
+    func send<Value: Sendable>(
+        path: String, query: [(String, String)], weight: Int, maxBytes: Int = 16 << 20,
+        decode: (UnsafeRawBufferPointer) throws(ExchangeError) -> Value
+    ) async throws -> Outcome<Value> {
+        let url = baseURL + path + (query.isEmpty ? "" : "?" + QueryString.encode(query))
+        var attempts = 0
+        while true {
+            attempts += 1
+            let ticket = try await limiter.acquire(weight: weight)
+            let result = await attempt(url: url, path: path, ticket: ticket, maxBytes: maxBytes, decode: decode)
+            let error: ExchangeError
+            switch result {
+            case .success(let value):
+                return Outcome(value: value, requests: attempts, weight: attempts * weight)
+            case .failure(let failure):
+                error = failure
+            }
+            try Task.checkCancellation()
+            var backoff = true
+            switch error {
+            case .banned(let until, _):
+                await limiter.banned(until: until, policy: retry.onBan, error: error)
+                if retry.onBan == .stop { throw error }
+                backoff = false
+            case .rateLimited(let retryAfter, _):
+                await limiter.rateLimited(retryAfter: retryAfter)
+                backoff = false
+            default:
+                guard error.isRetryable else { throw error }
+            }
+            guard attempts < retry.maxAttempts else { throw ExchangeError.exhausted(attempts: attempts, last: error) }
+            await limiter.recordRetry()
+            let delay = backoff ? jitter(retry.backoff(retry: attempts)) : .zero
+            logger.warning("request failed; retrying", metadata: [
+                "path": "\(path)", "attempt": "\(attempts)", "error": "\(error)", "backoff_ms": "\(delay.millis)",
+            ])
+            if delay > .zero { try await clock.sleep(delay) }
+        }
+    }
+
+    /// One attempt: sends, reads the body, hands the ticket back with the used-weight header, decodes.
+    private func attempt<Value>(
+        url: String, path: String, ticket: RateLimiter.Ticket, maxBytes: Int,
+        decode: (UnsafeRawBufferPointer) throws(ExchangeError) -> Value
+    ) async -> Result<Value, ExchangeError> {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "klinesync")
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(request, timeout: .nanoseconds(requestTimeout.nanoseconds))
+        } catch {
+            await limiter.complete(ticket, usedWeight: nil)
+            return .failure(.transport(message: "\(error)", path: path))
+        }
+        let usedWeight = response.headers.first(name: "X-MBX-USED-WEIGHT-1M").flatMap {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
+        let status = Int(response.status.code)
+        let body: [UInt8]
+        do {
+            var buffer = try await response.body.collect(upTo: maxBytes)
+            body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch {
+            await limiter.complete(ticket, usedWeight: usedWeight)
+            let message = "\(error)".contains("TooManyBytes") ? "body larger than \(maxBytes) bytes" : "\(error)"
+            return .failure(.transport(message: "reading the body: \(message)", path: path))
+        }
+        await limiter.complete(ticket, usedWeight: usedWeight)
+        guard status == 200 else {
+            let retryAfter = response.headers.first(name: "Retry-After")
+            return .failure(ResponseClassifier.error(status: status, body: body, retryAfter: retryAfter, path: path))
+        }
+        return body.withUnsafeBytes { (raw) -> Result<Value, ExchangeError> in
+            do throws(ExchangeError) { return .success(try decode(raw)) } catch { return .failure(error) }
+        }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds (saturating).
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : scaled + attoseconds / 1_000_000_000
+    }
+}

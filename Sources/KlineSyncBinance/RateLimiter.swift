@@ -1,0 +1,261 @@
+import KlineSyncCore
+import Logging
+
+/// Paces every request of one client: a per-minute request-weight budget aligned to the exchange's minutes, a
+/// bound on requests in flight, a minimum gap between requests, and pauses after 429 or 418.
+///
+/// Weight is reserved before a request is sent and counted in the exchange minute in which it is sent. Binance
+/// resets its counter at each minute boundary of *its* clock, so the limiter keeps an estimate of the server time
+/// (`synchronize(serverTime:)`) that lags the server slightly, never leads it. Requests still in flight or sent
+/// just before a boundary are counted in the new minute too, since the server may count them there.
+///
+/// Every response's `X-MBX-USED-WEIGHT-1M` is reconciled with what was reserved: weight the server counts beyond
+/// ours comes from another process on the same IP, and its rate is projected over the whole minute so that this
+/// client slows down early instead of running into a 429.
+public actor RateLimiter {
+    /// A reservation for one request; hand it back with `complete(_:usedWeight:)`.
+    public struct Ticket: Sendable {
+        let id: UInt64
+        let weight: Int
+        let minute: Int64
+        let reservedAt: Duration
+    }
+
+    private let clock: ClientClock
+    private let logger: Logger
+    private var budget: Int
+    private let concurrency: Int
+    private let requestDelay: Duration
+    /// Server time (ms) when the clock read zero; the limiter's estimate of the exchange's clock.
+    private var epochMillis: Int64
+
+    private var minute: Int64 = .min
+    /// Weight reserved by this client in the current minute, including weight carried over a boundary.
+    private var ours = 0
+    /// Weight others used in the current minute, as last seen, and when (ms into the minute) it was seen.
+    private var external = 0
+    private var externalSeenAt: Int64 = 0
+    /// The previous minute's projection of external weight, used as a prior early in a minute.
+    private var previousExternalProjection = 0
+    /// Reservations of the current minute (server ms, weight), for the boundary carry.
+    private var reservations: [(id: UInt64, at: Int64, weight: Int)] = []
+    private var inFlight: [UInt64: Ticket] = [:]
+    private var nextID: UInt64 = 0
+    private var slotWaiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var lastSend: Duration?
+    private var pausedUntil: Duration = .zero
+    private var stoppedBy: ExchangeError?
+    /// Slowest recent round trip, for the width of the boundary guard.
+    private var slowestRoundTrip: Duration = .zero
+    private var stats = ClientStats()
+
+    /// Creates a limiter. `epochMillis` is the server time at which `clock` starts (refined by `synchronize`).
+    init(budget: Int, concurrency: Int, requestDelay: Duration, clock: ClientClock, epochMillis: Int64, logger: Logger) {
+        self.budget = max(1, budget)
+        self.concurrency = max(1, concurrency)
+        self.requestDelay = requestDelay
+        self.clock = clock
+        self.epochMillis = epochMillis
+        self.logger = logger
+        stats.budget = self.budget
+    }
+
+    /// The counters so far.
+    public var statistics: ClientStats { stats }
+
+    /// Requests waiting for a free slot (for tests).
+    var slotWaiterCount: Int { slotWaiters.count }
+
+    /// Sets the budget per minute (after exchangeInfo told the advertised limit).
+    public func setBudget(_ newBudget: Int) {
+        budget = max(1, newBudget)
+        stats.budget = budget
+    }
+
+    /// Aligns the limiter's minutes with the exchange clock: `serverTime` was just read from a response.
+    public func synchronize(serverTime: Int64) {
+        epochMillis = serverTime - clock.now().millis
+    }
+
+    /// Waits until a request of `weight` may be sent, then reserves it. Throws `ExchangeError.banned` when a ban
+    /// stopped the client, or `CancellationError`.
+    public func acquire(weight: Int) async throws -> Ticket {
+        do {
+            let ticket = try await acquireSlot(weight: weight)
+            handOffSlot()
+            return ticket
+        } catch {
+            handOffSlot()
+            throw error
+        }
+    }
+
+    private func acquireSlot(weight: Int) async throws -> Ticket {
+        let started = clock.now()
+        var waited = false
+        while true {
+            if let stoppedBy { throw stoppedBy }
+            try Task.checkCancellation()
+            let now = clock.now()
+            roll(now: now)
+            let wakeAt: Duration
+            if now < pausedUntil {
+                wakeAt = pausedUntil
+            } else if inFlight.count >= concurrency {
+                waited = true
+                try await waitForSlot()
+                continue
+            } else if let lastSend, now < lastSend + requestDelay {
+                wakeAt = lastSend + requestDelay
+            } else if ours + projectedExternal(now: now) + min(weight, budget) > budget {
+                wakeAt = clockTime(ofServerMillis: (minute + 1) * 60_000)
+            } else {
+                return reserve(weight: weight, now: now, waitedSince: waited ? started : nil)
+            }
+            waited = true
+            handOffSlot()
+            try await clock.sleep(until: wakeAt)
+        }
+    }
+
+    private func reserve(weight: Int, now: Duration, waitedSince: Duration?) -> Ticket {
+        nextID &+= 1
+        let ticket = Ticket(id: nextID, weight: weight, minute: minute, reservedAt: now)
+        inFlight[ticket.id] = ticket
+        ours += weight
+        reservations.append((ticket.id, serverMillis(now), weight))
+        lastSend = now
+        stats.requests += 1
+        stats.weight += weight
+        if let waitedSince {
+            stats.waits += 1
+            stats.waitTime += now - waitedSince
+        }
+        return ticket
+    }
+
+    /// Hands back a reservation once its response (or failure) arrived, with the `X-MBX-USED-WEIGHT-1M` value.
+    public func complete(_ ticket: Ticket, usedWeight: Int?) {
+        guard inFlight.removeValue(forKey: ticket.id) != nil else { return }
+        let now = clock.now()
+        let roundTrip = now - ticket.reservedAt
+        slowestRoundTrip = max(roundTrip, slowestRoundTrip * 0.98)
+        roll(now: now)
+        if let usedWeight {
+            stats.lastReportedWeight = usedWeight
+            stats.peakReportedWeight = max(stats.peakReportedWeight, usedWeight)
+            if ticket.minute == minute && usedWeight - ours > external {
+                external = usedWeight - ours
+                externalSeenAt = serverMillis(now) - minute * 60_000
+                logger.debug("exchange counts more weight than this client used", metadata: [
+                    "used_weight": "\(usedWeight)", "ours": "\(ours)", "budget": "\(budget)",
+                ])
+            }
+        }
+        handOffSlot()
+    }
+
+    /// Records an HTTP 429: nothing is sent until `retryAfter` seconds have passed, or else until the next minute.
+    public func rateLimited(retryAfter: Int?) {
+        stats.rateLimited += 1
+        let now = clock.now()
+        let until: Duration
+        if let retryAfter {
+            until = now + .seconds(max(0, retryAfter))
+        } else {
+            roll(now: now)
+            until = clockTime(ofServerMillis: (minute + 1) * 60_000)
+        }
+        pausedUntil = max(pausedUntil, until)
+        ours = max(ours, budget)
+        logger.warning("rate limited by the exchange (HTTP 429); pausing", metadata: [
+            "pause_ms": "\((until - now).millis)", "retry_after": "\(retryAfter.map(String.init) ?? "none")",
+        ])
+    }
+
+    /// Records an HTTP 418. With `.stop`, every waiting and later `acquire` throws `error`; with `.wait`, nothing
+    /// is sent until the ban ends (`until`, server ms; two minutes when unknown).
+    public func banned(until: Int64?, policy: BanPolicy, error: ExchangeError) {
+        stats.bans += 1
+        switch policy {
+        case .stop:
+            stoppedBy = error
+            let waiters = slotWaiters
+            slotWaiters.removeAll()
+            for waiter in waiters { waiter.continuation.resume(throwing: error) }
+        case .wait:
+            let now = clock.now()
+            let end = until.map { clockTime(ofServerMillis: $0) + .seconds(1) } ?? now + .seconds(120)
+            pausedUntil = max(pausedUntil, end)
+        }
+        logger.error("IP banned by the exchange (HTTP 418)", metadata: [
+            "until": "\(until.map(Timestamp.format) ?? "unknown")", "on_ban": "\(policy.rawValue)",
+        ])
+    }
+
+    /// Counts a retry (for the statistics).
+    public func recordRetry() { stats.retries += 1 }
+
+    // MARK: - Minutes
+
+    private func serverMillis(_ time: Duration) -> Int64 { epochMillis + time.millis }
+
+    private func clockTime(ofServerMillis millis: Int64) -> Duration { .milliseconds(millis - epochMillis) }
+
+    /// Starts a new minute when the server clock passed a boundary, carrying weight the server may count in it.
+    private func roll(now: Duration) {
+        let serverNow = serverMillis(now)
+        let current = serverNow >= 0 ? serverNow / 60_000 : (serverNow - 59_999) / 60_000
+        guard current != minute else { return }
+        let guardMillis = max(Int64(1000), 2 * slowestRoundTrip.millis)
+        let boundary = current * 60_000
+        var carry = inFlight.values.reduce(0) { $0 + $1.weight }
+        if current == minute + 1 {
+            for reservation in reservations where reservation.at >= boundary - guardMillis {
+                if inFlight[reservation.id] == nil { carry += reservation.weight }
+            }
+            previousExternalProjection = projectedExternal(now: now, atMinuteEnd: true)
+        } else {
+            previousExternalProjection = 0
+        }
+        minute = current
+        ours = carry
+        external = 0
+        externalSeenAt = 0
+        reservations.removeAll(keepingCapacity: true)
+    }
+
+    /// Weight other processes are expected to use in the whole current minute: what was seen, extrapolated from
+    /// the rate so far, and the previous minute's projection early on.
+    private func projectedExternal(now: Duration, atMinuteEnd: Bool = false) -> Int {
+        guard external > 0 || previousExternalProjection > 0 else { return 0 }
+        let seenAt = max(externalSeenAt, 10_000)
+        let extrapolated = Int(min(Int64(budget), Int64(external) * 60_000 / seenAt))
+        if atMinuteEnd { return max(external, extrapolated) }
+        return max(external, extrapolated, previousExternalProjection)
+    }
+
+    // MARK: - Slots
+
+    private func waitForSlot() async throws {
+        nextID &+= 1
+        let id = nextID
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                slotWaiters.append((id, continuation))
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    /// Wakes the longest-waiting request when a slot is free; each woken request passes the baton on in turn.
+    private func handOffSlot() {
+        if inFlight.count < concurrency && !slotWaiters.isEmpty { slotWaiters.removeFirst().continuation.resume() }
+    }
+
+    private func cancelWaiter(_ id: UInt64) {
+        guard let index = slotWaiters.firstIndex(where: { $0.id == id }) else { return }
+        slotWaiters.remove(at: index).continuation.resume(throwing: CancellationError())
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import KlineSyncCore
+import KlineSyncSQLite
+import Logging
+
+/// One apply: lock, plan (or check the saved plan), execute, report. Returns the exit code.
+struct ApplyRunner {
+    let manifest: Manifest
+    let saved: Plan?
+    let force: [ForceSelector]
+    let runID: String
+    let reportPath: String
+    let quiet: Bool
+    let lockTimeout: Double
+    let logger: Logger
+
+    func run() async -> Int32 {
+        let started = Date()
+        var lock: WriterLock?
+        var store: (any Store)?
+        var session: Session?
+        defer { lock?.release() }
+        do {
+            if case .sqlite(let path) = manifest.database {
+                lock = try await WriterLock.acquire(databasePath: path, timeout: lockTimeout) { holder in
+                    Terminal.printError(
+                        "waiting for another apply on \(manifest.database) (\(holder?.description ?? "holder unknown"))…"
+                    )
+                }
+            }
+            store = try StoreOpener.open(manifest.database, create: true)
+            session = try await Session.start(manifest, logger: logger)
+            let (time, info) = try await session!.discover()
+            let snapshot = try await StoreSnapshot.load(from: store!, market: manifest.source.market)
+            let plan: Plan
+            if let saved {
+                try Staleness.check(saved, against: snapshot)
+                plan = saved
+            } else {
+                plan = Planner.plan(
+                    Planner.Input(
+                        manifest: manifest, exchangeInfo: info, serverTime: time, snapshot: snapshot,
+                        database: manifest.database.description, force: force))
+            }
+            let code = await execute(plan, info: info, store: store!, session: session!, started: started)
+            await session!.shutdown()
+            try? await store!.close()
+            return code
+        } catch {
+            await session?.shutdown()
+            try? await store?.close()
+            let message = "\(error)"
+            Terminal.printError("error: \(message)")
+            let report = Report.failed(
+                runID: runID, manifest: manifest, started: started, code: Self.code(of: error), message: message)
+            await writeReport(report, store: nil)
+            return 1
+        }
+    }
+
+    static func code(of error: any Error) -> String {
+        switch error {
+        case CLIError.exchange: "exchange_unreachable"
+        case CLIError.database: "database"
+        case CLIError.stalePlan: "stale_plan"
+        case is WriterLock.Busy: "locked"
+        default: "error"
+        }
+    }
+
+    func execute(_ plan: Plan, info: ExchangeInfo, store: any Store, session: Session, started: Date) async -> Int32 {
+        let stop = StopSignal()
+        let progress = ProgressPrinter(quiet: quiet, live: Terminal.stdoutIsTTY, client: session.client)
+        let instruments = Dictionary(info.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
+        let options = Executor.Options(
+            runID: runID, concurrency: manifest.pacing.concurrency, instruments: instruments, stop: stop,
+            observer: progress)
+        let executor = Executor(exchange: session.client, store: store, logger: logger)
+        let task = Task { await executor.execute(plan, options: options) }
+        let signals = SignalHandler { count, name in
+            if count == 1 {
+                stop.stop(reason: "interrupted by \(name)")
+                Terminal.printError(
+                    "\n\(name): finishing symbols in flight, starting no new ones (again to abandon them)…")
+            } else {
+                task.cancel()
+            }
+        }
+        progress.start(total: Set(plan.series.filter(\.hasChanges).map(\.symbol)).count)
+        let report = await task.value
+        signals.cancel()
+        progress.finish()
+        await writeReport(report, store: store)
+        if !quiet { print(report.summaryLine) }
+        if !quiet, reportPath != "-" { print("Report: \(reportPath)") }
+        for symbol in report.symbols where symbol.status == .failed {
+            Terminal.printError("error: \(symbol.symbol): \(symbol.error?.message ?? "failed")")
+        }
+        if report.interrupted { return report.totals.symbolsOk > 0 || report.totals.symbolsSkipped > 0 ? 2 : 1 }
+        switch report.status {
+        case .ok: return 0
+        case .partial: return 2
+        case .failed: return 1
+        }
+    }
+
+    /// Writes the report to its path (or stdout) and records the run; failures to write are printed, not fatal.
+    func writeReport(_ report: Report, store: (any Store)?) async {
+        let text: String
+        do {
+            text = try JSONCoding.string(report)
+        } catch {
+            Terminal.printError("error: cannot encode the report: \(error)")
+            return
+        }
+        if reportPath == "-" {
+            print(text, terminator: "")
+        } else {
+            do {
+                let folder = (reportPath as NSString).deletingLastPathComponent
+                if !folder.isEmpty {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                }
+                try text.write(toFile: reportPath, atomically: true, encoding: .utf8)
+            } catch {
+                Terminal.printError("error: cannot write the report to \(reportPath): \(error.localizedDescription)")
+            }
+        }
+        if let store {
+            let record = RunRecord(
+                id: report.runId, manifestDigest: report.manifest.digest,
+                startedAt: Timestamp.parse(report.startedAt) ?? 0, finishedAt: Timestamp.parse(report.finishedAt),
+                status: report.status.rawValue, report: text)
+            do { try await store.recordRun(record) } catch {
+                Terminal.printError("warning: could not record the run in the database: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import KlineSyncBinance
+import KlineSyncCore
+import Synchronization
+
+/// Shows apply's progress: a live line on a terminal, else one line per symbol; nothing with `--quiet`.
+final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
+    struct State {
+        var total = 0
+        var done = 0
+        var failed = 0
+        var bars = 0
+        var started = Date()
+        var weight = 0
+        var weightPerMinute = 0
+    }
+
+    let quiet: Bool
+    let live: Bool
+    let client: BinanceClient
+    let state = Mutex(State())
+    private var ticker: Task<Void, Never>?
+
+    init(quiet: Bool, live: Bool, client: BinanceClient) {
+        self.quiet = quiet
+        self.live = live
+        self.client = client
+    }
+
+    func start(total: Int) {
+        state.withLock {
+            $0.total = total
+            $0.started = Date()
+        }
+        guard !quiet, live else { return }
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                guard let self else { return }
+                let stats = await self.client.stats()
+                self.state.withLock { state in
+                    let minutes = max(Date().timeIntervalSince(state.started) / 60, 1.0 / 60)
+                    state.weight = stats.weight
+                    state.weightPerMinute = Int(Double(stats.weight) / max(minutes, 1))
+                }
+                self.drawLine()
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
+    func symbolFinished(_ report: Report.SymbolReport, done: Int, total: Int) {
+        let bars = report.series.reduce(0) { $0 + $1.barsInserted + $1.barsUpdated }
+        state.withLock {
+            $0.done = done
+            $0.bars += bars
+            if report.status == .failed { $0.failed += 1 }
+        }
+        guard !quiet else { return }
+        if live {
+            if report.status == .failed {
+                FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
+                print("\(report.symbol) ✗ \(report.error?.message ?? "failed")")
+            }
+            drawLine()
+            return
+        }
+        let width = String(total).count
+        let counter = "[\(String(repeating: " ", count: width - String(done).count))\(done)/\(total)]"
+        print("\(counter) \(report.symbol) \(ProgressPrinter.describe(report))")
+    }
+
+    /// `✓ 4h +3 bars, 1d +1 bar` / `✗ http_503: …` / `- skipped: interrupted by SIGINT`.
+    static func describe(_ report: Report.SymbolReport) -> String {
+        switch report.status {
+        case .ok:
+            let parts = report.series.map { series -> String in
+                var text = "\(series.interval) +\(series.barsInserted) bar\(series.barsInserted == 1 ? "" : "s")"
+                if series.barsUpdated > 0 { text += " ~\(series.barsUpdated)" }
+                if series.barsDeleted > 0 { text += " -\(series.barsDeleted)" }
+                return text
+            }
+            return "✓ " + parts.joined(separator: ", ")
+        case .failed:
+            return "✗ \(report.error?.message ?? "failed")"
+        case .skipped:
+            return "- skipped: \(report.error?.message ?? "")"
+        }
+    }
+
+    func drawLine() {
+        let line = state.withLock { s -> String in
+            let elapsed = Date().timeIntervalSince(s.started)
+            var eta = ""
+            if s.done > 0 && s.done < s.total {
+                eta = ", ETA " + Plan.formatDuration(elapsed / Double(s.done) * Double(s.total - s.done))
+            }
+            let failures = s.failed > 0 ? ", \(s.failed) failed" : ""
+            return
+                "[\(s.done)/\(s.total)] symbols, \(s.bars) bars written, weight \(s.weight) (\(s.weightPerMinute)/min)\(eta)\(failures)"
+        }
+        FileHandle.standardOutput.write(Data("\r\u{1B}[K\(line)".utf8))
+    }
+
+    func finish() {
+        ticker?.cancel()
+        if !quiet && live {
+            drawLine()
+            print("")
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import KlineSyncCore
+
+/// Refuses a saved plan whose database or series changed since it was made.
+enum Staleness {
+    static func check(_ plan: Plan, against snapshot: StoreSnapshot) throws {
+        if let planned = plan.lineageId, planned != snapshot.lineageID {
+            throw CLIError.stalePlan(
+                "plan is stale: it was made for database lineage \(planned), but \(plan.database) has lineage "
+                    + "\(snapshot.lineageID ?? "none") (a different or re-created database); run `klinesync plan --out` again"
+            )
+        }
+        var changed: [String] = []
+        for series in plan.series where series.hasChanges {
+            let key = series.key(market: plan.market)
+            let now = snapshot.summaries[key].map(Planner.fingerprint) ?? "none"
+            if now != series.fingerprint { changed.append("\(series.symbol) \(series.interval.name)") }
+        }
+        guard changed.isEmpty else {
+            let list =
+                changed.prefix(5).joined(separator: ", ") + (changed.count > 5 ? " and \(changed.count - 5) more" : "")
+            throw CLIError.stalePlan(
+                "plan is stale: \(list) changed in \(plan.database) since the plan was made; "
+                    + "run `klinesync plan --out` again")
+        }
+    }
+}
