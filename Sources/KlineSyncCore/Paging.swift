@@ -8,6 +8,13 @@ public struct Page: Sendable, Hashable, Codable {
     public var limit: Int
     /// Request weight of this call.
     public var weight: Int
+
+    public init(startTime: Int64, endTime: Int64, limit: Int, weight: Int) {
+        self.startTime = startTime
+        self.endTime = endTime
+        self.limit = limit
+        self.weight = weight
+    }
 }
 
 /// Splits a range of open times into klines requests that cost the least request weight.

@@ -114,11 +114,30 @@ public protocol Store: Sendable {
     /// Inserts or updates a run record.
     func recordRun(_ run: RunRecord) async throws
 
+    /// Refreshes the instruments table of a market from the exchange's list: upserts every instrument, and marks
+    /// stored ones the exchange no longer lists as delisted.
+    func saveInstruments(_ instruments: [Instrument], market: Market) async throws
+
     /// Releases connections. Further calls fail.
     func close() async throws
 }
 
 extension Store {
+    /// Default refresh: one small write per instrument (a backend may do it in one statement).
+    public func saveInstruments(_ instruments: [Instrument], market: Market) async throws {
+        let listed = Set(instruments.map(\.symbol))
+        var rows = instruments
+        for var stored in try await self.instruments(market: market) where !listed.contains(stored.symbol) {
+            if stored.status != .delisted {
+                stored.status = .delisted
+                rows.append(stored)
+            }
+        }
+        for instrument in rows where Instrument.isValidSymbol(instrument.symbol) {
+            _ = try await write(SymbolWrite(market: market, symbol: instrument.symbol, instrument: instrument, series: []))
+        }
+    }
+
     /// SHA-256 digest of a series (DESIGN §6): its bars' canonical text in open-time order.
     public func digest(of key: SeriesKey) async throws -> String {
         let builder = DigestBuilder()

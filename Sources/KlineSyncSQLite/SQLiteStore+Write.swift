@@ -24,6 +24,26 @@ extension SQLiteStore {
         }
     }
 
+    /// Refreshes the instruments of a market in one transaction; stored symbols the exchange no longer lists are
+    /// marked delisted.
+    public func saveInstruments(_ instruments: [Instrument], market: Market) async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let valid = instruments.filter { Instrument.isValidSymbol($0.symbol) }
+        try await write("save \(valid.count) \(market.rawValue) instruments") { db in
+            for instrument in valid { try SQLiteStore.upsert(instrument, market: market, seenAt: now, db) }
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS listed (symbol TEXT PRIMARY KEY)")
+            try db.execute(sql: "DELETE FROM temp.listed")
+            for instrument in valid { try db.execute(sql: "INSERT OR IGNORE INTO temp.listed VALUES (?)", arguments: [instrument.symbol]) }
+            try db.execute(
+                sql: """
+                    UPDATE instruments SET status = 'delisted'
+                    WHERE exchange = ? AND market = ? AND status <> 'delisted'
+                      AND symbol NOT IN (SELECT symbol FROM temp.listed)
+                    """, arguments: [Market.exchangeName, market.rawValue])
+            try db.execute(sql: "DELETE FROM temp.listed")
+        }
+    }
+
     /// Inserts or updates a run record.
     public func recordRun(_ run: RunRecord) async throws {
         try await write("record run \(run.id)") { db in

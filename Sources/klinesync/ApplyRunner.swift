@@ -32,6 +32,11 @@ struct ApplyRunner {
             store = try StoreOpener.open(manifest.database, create: true)
             session = try await Session.start(manifest, logger: logger)
             let (time, info) = try await session!.discover()
+            do {
+                try await store!.saveInstruments(info.instruments, market: manifest.source.market)
+            } catch {
+                throw CLIError.database("cannot refresh the instruments table in \(manifest.database): \(error)")
+            }
             let snapshot = try await StoreSnapshot.load(from: store!, market: manifest.source.market)
             let plan: Plan
             if let saved {
