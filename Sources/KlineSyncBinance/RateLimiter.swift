@@ -156,6 +156,7 @@ public actor RateLimiter {
     }
 
     /// Records an HTTP 429: nothing is sent until `retryAfter` seconds have passed, or else until the next minute.
+    /// The 429's own `X-MBX-USED-WEIGHT-1M` (handed to `complete`) keeps the rest of the minute paced.
     public func rateLimited(retryAfter: Int?) {
         stats.rateLimited += 1
         let now = clock.now()
@@ -167,7 +168,6 @@ public actor RateLimiter {
             until = clockTime(ofServerMillis: (minute + 1) * 60_000)
         }
         pausedUntil = max(pausedUntil, until)
-        ours = max(ours, budget)
         logger.warning("rate limited by the exchange (HTTP 429); pausing", metadata: [
             "pause_ms": "\((until - now).millis)", "retry_after": "\(retryAfter.map(String.init) ?? "none")",
         ])

@@ -4,6 +4,11 @@ import Testing
 
 @testable import KlineSyncBinance
 
+/// The single page that asks for `bars` bars from `start` (fewer than 500).
+func onePage(_ interval: Interval, from start: Int64, bars: Int64) -> Page {
+    Paging.pages(market: .usdm, interval: interval, range: TimeRange(start: start, end: interval.advance(start, by: bars)))[0]
+}
+
 @Suite struct KlineParserTests {
     @Test func parsesRecordedSpotKlines() throws {
         let bars = try KlineParser.parse(Fixtures.bytes("nautilus_spot_klines_BTCUSDT_1m_2021-10-22.json"))
@@ -21,7 +26,7 @@ import Testing
         #expect(first.takerBuyBaseVolume == "12.28492000")
         #expect(first.takerBuyQuoteVolume == "745719.41022840")
         let oneMinute = try #require(Interval(name: "1m"))
-        let page = Page(startTime: first.openTime, endTime: first.openTime + 10 * 60_000 - 1, limit: 10, weight: 2)
+        let page = onePage(oneMinute, from: first.openTime, bars: 10)
         #expect(KlineValidator.problem(in: bars, interval: oneMinute, page: page) == nil)
     }
 
@@ -34,7 +39,7 @@ import Testing
         #expect(bars[0].trades == 308)
         // 2017-07-03 is a Monday and the bar spans 7 days: a 1w bar.
         let week = try #require(Interval(name: "1w"))
-        let page = Page(startTime: 1_499_040_000_000, endTime: 1_499_644_799_999, limit: 1, weight: 1)
+        let page = onePage(week, from: 1_499_040_000_000, bars: 1)
         #expect(KlineValidator.problem(in: bars, interval: week, page: page) == nil)
     }
 
@@ -106,7 +111,7 @@ import Testing
             takerBuyQuoteVolume: "1")
     }
 
-    var page: Page { Page(startTime: start, endTime: start + 3 * 3_600_000 - 1, limit: 3, weight: 1) }
+    var page: Page { onePage(hour, from: start, bars: 3) }
 
     @Test func acceptsAGapInsideTheWindow() {
         #expect(KlineValidator.problem(in: [bar(start), bar(start + 2 * 3_600_000)], interval: hour, page: page) == nil)
@@ -133,7 +138,7 @@ import Testing
         let month = try #require(Interval(name: "1M"))
         let feb = CivilDate(year: 2024, month: 2, day: 1).millis
         let mar = CivilDate(year: 2024, month: 3, day: 1).millis
-        let page = Page(startTime: feb, endTime: mar - 1, limit: 1, weight: 1)
+        let page = onePage(month, from: feb, bars: 1)
         #expect(KlineValidator.problem(in: [bar(feb, close: mar - 1)], interval: month, page: page) == nil)
         #expect(KlineValidator.problem(in: [bar(feb, close: feb + 31 * 86_400_000 - 1)], interval: month, page: page) != nil)
     }

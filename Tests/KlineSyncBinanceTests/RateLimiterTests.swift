@@ -36,7 +36,7 @@ import Testing
 
     @Test func followsTheServerMinuteAfterSynchronising() async throws {
         let limiter = limiter(budget: 4, epoch: 1_000_000_000)
-        await limiter.synchronize(serverTime: 1_000_020_000)  // 20 s into a server minute
+        await limiter.synchronize(serverTime: 960_020_000)  // 20 s into server minute 16000
         try await send(limiter, weight: 4)
         let waiting = Task { try await limiter.acquire(weight: 1) }
         try await clock.waitForSleepers(1)
