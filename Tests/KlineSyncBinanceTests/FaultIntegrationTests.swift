@@ -93,7 +93,10 @@ import Testing
         try await Harness.run(config, retry: retry) { server, client in
             server.script([.status(503, body: "Service Unavailable."), .status(502, body: "Bad Gateway")])
             let range = TimeRange(start: Harness.day(2023, 1, 1), end: Harness.day(2023, 1, 2))
-            await #expect(throws: ExchangeError.exhausted(attempts: 2, last: .server(status: 502, message: "Bad Gateway", path: "/fapi/v1/klines"))) {
+            await #expect(
+                throws: ExchangeError.exhausted(
+                    attempts: 2, last: .server(status: 502, message: "Bad Gateway", path: "/fapi/v1/klines"))
+            ) {
                 try await client.fetchBars(symbol: "BTCUSDT", interval: hour, range: range, horizon: .max)
             }
         }

@@ -6,7 +6,8 @@ import Testing
 
 /// The single page that asks for `bars` bars from `start` (fewer than 500).
 func onePage(_ interval: Interval, from start: Int64, bars: Int64) -> Page {
-    Paging.pages(market: .usdm, interval: interval, range: TimeRange(start: start, end: interval.advance(start, by: bars)))[0]
+    Paging.pages(
+        market: .usdm, interval: interval, range: TimeRange(start: start, end: interval.advance(start, by: bars)))[0]
 }
 
 @Suite struct KlineParserTests {
@@ -44,7 +45,9 @@ func onePage(_ interval: Interval, from start: Int64, bars: Int64) -> Page {
     }
 
     @Test func rejectsTheErrorBodyFixture() throws {
-        #expect(throws: KlineParseError.self) { try KlineParser.parse(Fixtures.bytes("binance_spot_docs_error_example.json")) }
+        #expect(throws: KlineParseError.self) {
+            try KlineParser.parse(Fixtures.bytes("binance_spot_docs_error_example.json"))
+        }
     }
 
     @Test func everyFixtureIsCovered() {
@@ -61,20 +64,53 @@ func onePage(_ interval: Interval, from start: Int64, bars: Int64) -> Page {
     @Test(arguments: [
         ("", "unexpected end of body"),
         ("{\"code\":-1121}", "expected '[' opening the klines array"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\"]]", "row has only 11 fields, expected 12 (row 0, field 10"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\",\"0\"]]", "more than 12 fields in a row (row 0"),
-        ("[[1,1.5,\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]", "expected a decimal string, found '1' (row 0, field 1"),
-        ("[[1,\"1e5\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]", "invalid character 'e' in a decimal string (row 0, field 1"),
-        ("[[1,\"\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]", "empty or non-numeric decimal string (row 0, field 1"),
-        ("[[\"1\",\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]", "expected an integer, found '\"' (row 0, field 0"),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\"]]",
+            "row has only 11 fields, expected 12 (row 0, field 10"
+        ),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\",\"0\"]]",
+            "more than 12 fields in a row (row 0"
+        ),
+        (
+            "[[1,1.5,\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]",
+            "expected a decimal string, found '1' (row 0, field 1"
+        ),
+        (
+            "[[1,\"1e5\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]",
+            "invalid character 'e' in a decimal string (row 0, field 1"
+        ),
+        (
+            "[[1,\"\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]",
+            "empty or non-numeric decimal string (row 0, field 1"
+        ),
+        (
+            "[[\"1\",\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]",
+            "expected an integer, found '\"' (row 0, field 0"
+        ),
         ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2.5,\"1\",3,\"1\",\"1\",\"0\"]]", "fractional number (row 0, field 6"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",99999999999999999999,\"1\",3,\"1\",\"1\",\"0\"]]", "integer out of range (row 0, field 6"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",-3,\"1\",\"1\",\"0\"]]", "expected an integer, found '-' (row 0, field 8"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",null]]", "expected a string or a number, found 'n' (row 0, field 11"),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",99999999999999999999,\"1\",3,\"1\",\"1\",\"0\"]]",
+            "integer out of range (row 0, field 6"
+        ),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",-3,\"1\",\"1\",\"0\"]]",
+            "expected an integer, found '-' (row 0, field 8"
+        ),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",null]]",
+            "expected a string or a number, found 'n' (row 0, field 11"
+        ),
         ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]", "expected ',' or ']' after a row"),
         ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]] x", "unexpected data after the klines array"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"],[1,\"1\",\"1\",\"1", "unexpected end of body inside a string (row 1, field 3"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"] [", "expected ',' or ']' after row 0, found '['"),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"],[1,\"1\",\"1\",\"1",
+            "unexpected end of body inside a string (row 1, field 3"
+        ),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"] [",
+            "expected ',' or ']' after row 0, found '['"
+        ),
         ("[[01,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]", "leading zero (row 0, field 0"),
     ])
     func rejectsMalformedBodiesPrecisely(body: String, expected: String) {
@@ -106,7 +142,8 @@ func onePage(_ interval: Interval, from start: Int64, bars: Int64) -> Page {
     let start: Int64 = 1_700_000_000_000 / 3_600_000 * 3_600_000
 
     func bar(_ open: Int64, close: Int64? = nil) -> Bar {
-        Bar(openTime: open, open: "1", high: "1", low: "1", close: "1", volume: "1",
+        Bar(
+            openTime: open, open: "1", high: "1", low: "1", close: "1", volume: "1",
             closeTime: close ?? open + 3_600_000 - 1, quoteVolume: "1", trades: 1, takerBuyBaseVolume: "1",
             takerBuyQuoteVolume: "1")
     }
@@ -114,7 +151,8 @@ func onePage(_ interval: Interval, from start: Int64, bars: Int64) -> Page {
     var page: Page { onePage(hour, from: start, bars: 3) }
 
     @Test func acceptsAGapInsideTheWindow() {
-        #expect(KlineValidator.problem(in: [bar(start), bar(start + 2 * 3_600_000)], interval: hour, page: page) == nil)
+        #expect(
+            KlineValidator.problem(in: [bar(start), bar(start + 2 * 3_600_000)], interval: hour, page: page) == nil)
     }
 
     @Test(arguments: [
@@ -140,6 +178,8 @@ func onePage(_ interval: Interval, from start: Int64, bars: Int64) -> Page {
         let mar = CivilDate(year: 2024, month: 3, day: 1).millis
         let page = onePage(month, from: feb, bars: 1)
         #expect(KlineValidator.problem(in: [bar(feb, close: mar - 1)], interval: month, page: page) == nil)
-        #expect(KlineValidator.problem(in: [bar(feb, close: feb + 31 * 86_400_000 - 1)], interval: month, page: page) != nil)
+        #expect(
+            KlineValidator.problem(in: [bar(feb, close: feb + 31 * 86_400_000 - 1)], interval: month, page: page) != nil
+        )
     }
 }

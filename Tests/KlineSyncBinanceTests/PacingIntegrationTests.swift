@@ -47,7 +47,8 @@ import Testing
             let results = await Harness.concurrently(300) { index in
                 let from = start + Int64(index) * 3_600_000 * 100
                 let range = TimeRange(start: from, end: from + 100 * 3_600_000)
-                return try await client.fetchBars(symbol: "BTCUSDT", interval: hour, range: range, horizon: .max).bars.count
+                return try await client.fetchBars(symbol: "BTCUSDT", interval: hour, range: range, horizon: .max).bars
+                    .count
             }
             #expect(results.allSatisfy { (try? $0.get()) == 100 })
             #expect(server.statusCounts[429] == nil && server.statusCounts[418] == nil)
@@ -80,7 +81,9 @@ import Testing
             // After each 429, nothing more was sent until Retry-After had passed (bar requests already in flight).
             let log = server.klineRequests
             for rejected in log where rejected.status == 429 {
-                let early = log.filter { $0.time > rejected.time + server.violationGrace && $0.time < rejected.time + 3000 }
+                let early = log.filter {
+                    $0.time > rejected.time + server.violationGrace && $0.time < rejected.time + 3000
+                }
                 #expect(early.isEmpty)
             }
             let stats = await client.stats()
@@ -122,7 +125,8 @@ import Testing
 
     @Test func waitsOutA418WhenTold() async throws {
         let config = ScriptedBinanceServer.Configuration(market: .spot)
-        let retry = RetryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(200), maxBackoff: .seconds(2), onBan: .wait)
+        let retry = RetryPolicy(
+            maxAttempts: 5, initialBackoff: .milliseconds(200), maxBackoff: .seconds(2), onBan: .wait)
         let pacing = ClientPacing(weightPerMinute: 1200, concurrency: 2)
         try await Harness.run(config, factor: 20, pacing: pacing, retry: retry) { server, client in
             _ = try await client.serverTime()

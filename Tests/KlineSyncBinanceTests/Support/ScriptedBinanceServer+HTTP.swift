@@ -40,11 +40,15 @@ extension ScriptedBinanceServer {
         let statusKey = market == .coinm ? "contractStatus" : "status"
         for symbol in configuration.symbols.keys.sorted() + ["OLDUSDT"] {
             let status = symbol == "OLDUSDT" ? (market == .spot ? "BREAK" : "SETTLING") : "TRADING"
-            var fields = ["\"symbol\":\"\(symbol)\"", "\"\(statusKey)\":\"\(status)\"", "\"baseAsset\":\"\(symbol.prefix(3))\"",
-                          "\"quoteAsset\":\"USDT\"", "\"someNewField\":{\"nested\":[1,2]}"]
+            var fields = [
+                "\"symbol\":\"\(symbol)\"", "\"\(statusKey)\":\"\(status)\"", "\"baseAsset\":\"\(symbol.prefix(3))\"",
+                "\"quoteAsset\":\"USDT\"", "\"someNewField\":{\"nested\":[1,2]}",
+            ]
             if market.isFutures {
-                fields += ["\"contractType\":\"PERPETUAL\"", "\"marginAsset\":\"USDT\"",
-                           "\"onboardDate\":\(configuration.symbols[symbol] ?? 0)", "\"deliveryDate\":4133404800000"]
+                fields += [
+                    "\"contractType\":\"PERPETUAL\"", "\"marginAsset\":\"USDT\"",
+                    "\"onboardDate\":\(configuration.symbols[symbol] ?? 0)", "\"deliveryDate\":4133404800000",
+                ]
             }
             entries.append("{" + fields.joined(separator: ",") + "}")
         }
