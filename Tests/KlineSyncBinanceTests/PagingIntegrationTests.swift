@@ -103,6 +103,20 @@ import Testing
         }
     }
 
+    @Test func reusesConnections() async throws {
+        let config = ScriptedBinanceServer.Configuration(market: .usdm)
+        try await Harness.run(config, pacing: ClientPacing(weightPerMinute: 2400, concurrency: 4)) { server, client in
+            let minute = try #require(Interval(name: "1m"))
+            for index in 0..<10 {
+                let from = Harness.day(2024, 1, 1) + Int64(index) * 86_400_000
+                let range = TimeRange(start: from, end: from + 86_400_000)  // 1440 bars: 3 pages
+                _ = try await client.fetchBars(symbol: "BTCUSDT", interval: minute, range: range, horizon: .max)
+            }
+            #expect(server.klineRequests.count == 30)
+            #expect(server.connectionCount <= 4)
+        }
+    }
+
     @Test func failsAnUnknownSymbolAtOnceWithTheExchangesCode() async throws {
         let config = ScriptedBinanceServer.Configuration(market: .spot)
         try await Harness.run(config) { server, client in

@@ -56,6 +56,7 @@ final class ScriptedBinanceServer: @unchecked Sendable {
     private var random: SplitMix
     private var inFlight = 0
     private(set) var maxInFlight = 0
+    private var peers: Set<Int> = []
     private(set) var log: [LoggedRequest] = []
 
     init(_ configuration: Configuration, clock: ScaledClock) {
@@ -83,6 +84,8 @@ final class ScriptedBinanceServer: @unchecked Sendable {
     /// Weight counted per server minute (ours and the other client's).
     var usedPerMinute: [Int64: Int] { lock.withLock { used } }
     var peakInFlight: Int { lock.withLock { maxInFlight } }
+    /// TCP connections the server was asked on (distinct client ports).
+    var connectionCount: Int { lock.withLock { peers.count } }
 
     /// The used weight of the minute containing `time`, including the other client's share so far.
     private func usedWeight(at time: Int64) -> Int {
@@ -98,12 +101,14 @@ final class ScriptedBinanceServer: @unchecked Sendable {
         var retryAfter: Int?
     }
 
-    func begin() {
+    func begin(peer: Int?) {
         lock.withLock {
             inFlight += 1
             maxInFlight = max(maxInFlight, inFlight)
+            if let peer { peers.insert(peer) }
         }
     }
+
     func end() { lock.withLock { inFlight -= 1 } }
 
     /// Handles one request.
