@@ -9,10 +9,12 @@ extension BinanceClient {
     /// assembled in order. Each page is parsed and validated; any problem fails the whole series and returns
     /// nothing. Bars whose close time is not before `horizon` (the still-open bar) are dropped. When the first
     /// bar returned is later than the start asked for, `listingFloor` is set to it.
-    public func fetchBars(symbol: String, interval: Interval, range: TimeRange, horizon: Int64) async throws -> BarFetch {
+    public func fetchBars(symbol: String, interval: Interval, range: TimeRange, horizon: Int64) async throws -> BarFetch
+    {
         let path = market.pathPrefix + "/klines"
         guard Instrument.isValidSymbol(symbol) else {
-            throw ExchangeError.rejected(status: 0, code: -1100, message: "illegal characters in symbol name", path: path)
+            throw ExchangeError.rejected(
+                status: 0, code: -1100, message: "illegal characters in symbol name", path: path)
         }
         guard market.intervals.contains(interval) else {
             throw ExchangeError.rejected(
@@ -37,10 +39,12 @@ extension BinanceClient {
         if let firstOpen = fetch.bars.firstIndex(where: { $0.closeTime >= horizon }) {
             fetch.bars.removeSubrange(firstOpen...)
         }
-        logger.debug("fetched bars", metadata: [
-            "symbol": "\(symbol)", "interval": "\(interval.name)", "bars": "\(fetch.bars.count)",
-            "requests": "\(fetch.requests)", "weight": "\(fetch.weight)",
-        ])
+        logger.debug(
+            "fetched bars",
+            metadata: [
+                "symbol": "\(symbol)", "interval": "\(interval.name)", "bars": "\(fetch.bars.count)",
+                "requests": "\(fetch.requests)", "weight": "\(fetch.weight)",
+            ])
         return fetch
     }
 

@@ -51,9 +51,11 @@ extension BinanceClient {
             guard attempts < retry.maxAttempts else { throw ExchangeError.exhausted(attempts: attempts, last: error) }
             await limiter.recordRetry()
             let delay = backoff ? jitter(retry.backoff(retry: attempts)) : .zero
-            logger.warning("request failed; retrying", metadata: [
-                "path": "\(path)", "attempt": "\(attempts)", "error": "\(error)", "backoff_ms": "\(delay.millis)",
-            ])
+            logger.warning(
+                "request failed; retrying",
+                metadata: [
+                    "path": "\(path)", "attempt": "\(attempts)", "error": "\(error)", "backoff_ms": "\(delay.millis)",
+                ])
             if delay > .zero { try await clock.sleep(delay) }
         }
     }

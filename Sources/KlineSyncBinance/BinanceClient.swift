@@ -143,10 +143,12 @@ public final class BinanceClient: Exchange, Sendable {
         let budget = pacing.budget(advertisedLimit: info.weightLimitPerMinute ?? market.documentedWeightLimit)
         await limiter.setBudget(budget)
         if let serverTime = info.serverTime { await limiter.synchronize(serverTime: serverTime) }
-        logger.debug("exchange info", metadata: [
-            "instruments": "\(info.instruments.count)", "advertised_limit": "\(info.weightLimitPerMinute ?? 0)",
-            "budget": "\(budget)",
-        ])
+        logger.debug(
+            "exchange info",
+            metadata: [
+                "instruments": "\(info.instruments.count)", "advertised_limit": "\(info.weightLimitPerMinute ?? 0)",
+                "budget": "\(budget)",
+            ])
         return info
     }
 

@@ -15,9 +15,11 @@ public enum ExchangeInfoParser {
         instruments.reserveCapacity(document.symbols.count)
         for entry in document.symbols {
             guard let symbol = entry.symbol, Instrument.isValidSymbol(symbol) else {
-                logger?.warning("skipping exchangeInfo entry with an invalid symbol name", metadata: [
-                    "symbol": "\(entry.symbol ?? "(missing)")", "market": "\(market.rawValue)",
-                ])
+                logger?.warning(
+                    "skipping exchangeInfo entry with an invalid symbol name",
+                    metadata: [
+                        "symbol": "\(entry.symbol ?? "(missing)")", "market": "\(market.rawValue)",
+                    ])
                 continue
             }
             let rawStatus = entry.contractStatus ?? entry.status ?? ""

@@ -150,7 +150,9 @@ private struct Reader {
         field = nil
         let c = try peek("']' closing the row")
         guard c == UInt8(ascii: "]") else {
-            throw fail(c == UInt8(ascii: ",") ? "more than 12 fields in a row" : "expected ']' closing the row, found \(describe(c))")
+            throw fail(
+                c == UInt8(ascii: ",")
+                    ? "more than 12 fields in a row" : "expected ']' closing the row, found \(describe(c))")
         }
         index += 1
         return Bar(
@@ -161,7 +163,9 @@ private struct Reader {
     mutating func separator() throws(KlineParseError) {
         let c = try peek("','")
         guard c == UInt8(ascii: ",") else {
-            throw fail(c == UInt8(ascii: "]") ? "row has only \(field! + 1) fields, expected 12" : "expected ',', found \(describe(c))")
+            throw fail(
+                c == UInt8(ascii: "]")
+                    ? "row has only \(field! + 1) fields, expected 12" : "expected ',', found \(describe(c))")
         }
         index += 1
     }
@@ -226,7 +230,11 @@ private struct Reader {
             while index < bytes.count {
                 let c = bytes[index]
                 if c == UInt8(ascii: "\"") { break }
-                if c == UInt8(ascii: "\\") { index += 1 } else if c < 0x20 { throw fail("control character in a string") }
+                if c == UInt8(ascii: "\\") {
+                    index += 1
+                } else if c < 0x20 {
+                    throw fail("control character in a string")
+                }
                 index += 1
             }
             guard index < bytes.count else { throw fail("unexpected end of body inside a string") }
@@ -235,7 +243,8 @@ private struct Reader {
             let start = index
             while index < bytes.count {
                 let c = bytes[index]
-                let numeric = (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
+                let numeric =
+                    (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
                     || c == UInt8(ascii: "+") || c | 0x20 == UInt8(ascii: "e")
                 guard numeric else { break }
                 index += 1

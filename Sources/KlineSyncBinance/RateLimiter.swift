@@ -50,7 +50,8 @@ public actor RateLimiter {
     private var stats = ClientStats()
 
     /// Creates a limiter. `epochMillis` is the server time at which `clock` starts (refined by `synchronize`).
-    init(budget: Int, concurrency: Int, requestDelay: Duration, clock: ClientClock, epochMillis: Int64, logger: Logger) {
+    init(budget: Int, concurrency: Int, requestDelay: Duration, clock: ClientClock, epochMillis: Int64, logger: Logger)
+    {
         self.budget = max(1, budget)
         self.concurrency = max(1, concurrency)
         self.requestDelay = requestDelay
@@ -147,15 +148,18 @@ public actor RateLimiter {
             if ticket.minute == minute && usedWeight - ours > external {
                 external = usedWeight - ours
                 externalSeenAt = serverMillis(now) - minute * 60_000
-                logger.debug("exchange counts more weight than this client used", metadata: [
-                    "used_weight": "\(usedWeight)", "ours": "\(ours)", "budget": "\(budget)",
-                ])
+                logger.debug(
+                    "exchange counts more weight than this client used",
+                    metadata: [
+                        "used_weight": "\(usedWeight)", "ours": "\(ours)", "budget": "\(budget)",
+                    ])
             }
         }
         handOffSlot()
     }
 
     /// Records an HTTP 429: nothing is sent until `retryAfter` seconds have passed, or else until the next minute.
+    /// The 429's own `X-MBX-USED-WEIGHT-1M` (handed to `complete`) keeps the rest of the minute paced.
     public func rateLimited(retryAfter: Int?) {
         stats.rateLimited += 1
         let now = clock.now()
@@ -167,10 +171,11 @@ public actor RateLimiter {
             until = clockTime(ofServerMillis: (minute + 1) * 60_000)
         }
         pausedUntil = max(pausedUntil, until)
-        ours = max(ours, budget)
-        logger.warning("rate limited by the exchange (HTTP 429); pausing", metadata: [
-            "pause_ms": "\((until - now).millis)", "retry_after": "\(retryAfter.map(String.init) ?? "none")",
-        ])
+        logger.warning(
+            "rate limited by the exchange (HTTP 429); pausing",
+            metadata: [
+                "pause_ms": "\((until - now).millis)", "retry_after": "\(retryAfter.map(String.init) ?? "none")",
+            ])
     }
 
     /// Records an HTTP 418. With `.stop`, every waiting and later `acquire` throws `error`; with `.wait`, nothing
@@ -188,9 +193,11 @@ public actor RateLimiter {
             let end = until.map { clockTime(ofServerMillis: $0) + .seconds(1) } ?? now + .seconds(120)
             pausedUntil = max(pausedUntil, end)
         }
-        logger.error("IP banned by the exchange (HTTP 418)", metadata: [
-            "until": "\(until.map(Timestamp.format) ?? "unknown")", "on_ban": "\(policy.rawValue)",
-        ])
+        logger.error(
+            "IP banned by the exchange (HTTP 418)",
+            metadata: [
+                "until": "\(until.map(Timestamp.format) ?? "unknown")", "on_ban": "\(policy.rawValue)",
+            ])
     }
 
     /// Counts a retry (for the statistics).

@@ -61,16 +61,20 @@ struct ParseBenchmark: ParsableCommand {
             func price(_ d: Int) -> String { "\"\(p + d).\(c < 10 ? "0" : "")\(c)000000\"" }
             rows.append(
                 "[\(open),\(price(0)),\(price(44)),\(price(-15)),\(price(34)),\"\(21 + i % 50).63272000\",\(open + 59_999),"
-                    + "\"\(1_313_200 + i).01340410\",\(600 + i % 300),\"\(12 + i % 9).28492000\",\"\(745_719 + i).41022840\",\"0\"]")
+                    + "\"\(1_313_200 + i).01340410\",\(600 + i % 300),\"\(12 + i % 9).28492000\",\"\(745_719 + i).41022840\",\"0\"]"
+            )
         }
         return "[" + rows.joined(separator: ",") + "]"
     }
 
     /// Foundation's untyped parser, converted into the same `Bar` values.
     static func parseWithSerialization(_ data: Data) throws -> [Bar] {
-        guard let rows = try JSONSerialization.jsonObject(with: data) as? [[Any]] else { throw ValidationError("not an array") }
+        guard let rows = try JSONSerialization.jsonObject(with: data) as? [[Any]] else {
+            throw ValidationError("not an array")
+        }
         return try rows.map { row in
-            guard row.count == 12, let open = (row[0] as? NSNumber)?.int64Value, let close = (row[6] as? NSNumber)?.int64Value,
+            guard row.count == 12, let open = (row[0] as? NSNumber)?.int64Value,
+                let close = (row[6] as? NSNumber)?.int64Value,
                 let trades = (row[8] as? NSNumber)?.int64Value
             else { throw ValidationError("bad row") }
             func text(_ i: Int) throws -> String {
@@ -92,12 +96,16 @@ struct DecodedKline: Decodable {
     init(from decoder: any Decoder) throws {
         var c = try decoder.unkeyedContainer()
         let open = try c.decode(Int64.self)
-        let o = try c.decode(String.self), h = try c.decode(String.self), l = try c.decode(String.self)
-        let cl = try c.decode(String.self), v = try c.decode(String.self)
+        let o = try c.decode(String.self)
+        let h = try c.decode(String.self)
+        let l = try c.decode(String.self)
+        let cl = try c.decode(String.self)
+        let v = try c.decode(String.self)
         let closeTime = try c.decode(Int64.self)
         let q = try c.decode(String.self)
         let trades = try c.decode(Int64.self)
-        let tb = try c.decode(String.self), tq = try c.decode(String.self)
+        let tb = try c.decode(String.self)
+        let tq = try c.decode(String.self)
         if (try? c.decode(String.self)) == nil { _ = try c.decode(Double.self) }
         bar = Bar(
             openTime: open, open: o, high: h, low: l, close: cl, volume: v, closeTime: closeTime, quoteVolume: q,

@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct ExchangeInfoParserTests {
     @Test func normalisesRecordedUSDMExchangeInfo() throws {
-        let info = try ExchangeInfoParser.parse(Fixtures.data("nautilus_fapi_exchangeInfo_2022-02-19.json"), market: .usdm)
+        let info = try ExchangeInfoParser.parse(
+            Fixtures.data("nautilus_fapi_exchangeInfo_2022-02-19.json"), market: .usdm)
         #expect(info.weightLimitPerMinute == 6000)
         #expect(info.serverTime == 1_645_233_611_962)
         #expect(info.instruments.map(\.symbol) == ["BTCUSDT", "ETHUSDT", "BTCUSDT_220325"])
@@ -20,10 +21,12 @@ import Testing
     }
 
     @Test func normalisesRecordedSpotExchangeInfo() throws {
-        let info = try ExchangeInfoParser.parse(Fixtures.data("nautilus_spot_exchangeInfo_2021-10-22.json"), market: .spot)
+        let info = try ExchangeInfoParser.parse(
+            Fixtures.data("nautilus_spot_exchangeInfo_2021-10-22.json"), market: .spot)
         #expect(info.weightLimitPerMinute == 1200)
         #expect(info.instruments.map(\.symbol) == ["BTCUSDT", "ETHUSDT"])
-        #expect(info.instruments.allSatisfy { $0.status == .trading && $0.contractType == nil && $0.marginAsset == nil })
+        #expect(
+            info.instruments.allSatisfy { $0.status == .trading && $0.contractType == nil && $0.marginAsset == nil })
     }
 
     @Test func readsCOINMContractStatusAndSkipsUnsafeSymbols() throws {
@@ -68,7 +71,10 @@ import Testing
         ("DAY", 1, 1_440_000, 1000),
     ])
     func normalisesWeightLimitsPerMinute(interval: String, count: Int, limit: Int, perMinute: Int) {
-        let limits = [ExchangeInfoParser.RateLimit(rateLimitType: "REQUEST_WEIGHT", interval: interval, intervalNum: count, limit: limit)]
+        let limits = [
+            ExchangeInfoParser.RateLimit(
+                rateLimitType: "REQUEST_WEIGHT", interval: interval, intervalNum: count, limit: limit)
+        ]
         #expect(ExchangeInfoParser.weightLimitPerMinute(limits) == perMinute)
     }
 
@@ -80,7 +86,8 @@ import Testing
 @Suite struct ResponseClassifierTests {
     @Test func mapsTheRecordedErrorBodyToRejected() throws {
         let error = ResponseClassifier.error(
-            status: 400, body: try Fixtures.bytes("binance_spot_docs_error_example.json"), retryAfter: nil, path: "/api/v3/klines")
+            status: 400, body: try Fixtures.bytes("binance_spot_docs_error_example.json"), retryAfter: nil,
+            path: "/api/v3/klines")
         #expect(error == .rejected(status: 400, code: -1121, message: "Invalid symbol.", path: "/api/v3/klines"))
         #expect(!error.isRetryable)
         #expect(error.code == "-1121")
@@ -88,19 +95,27 @@ import Testing
 
     @Test func mapsStatuses() {
         let body = Array("{\"code\":-1003,\"msg\":\"Way too many requests; IP banned until 1615183669840.\"}".utf8)
-        #expect(ResponseClassifier.error(status: 418, body: body, retryAfter: nil, path: "/p")
-            == .banned(until: 1_615_183_669_840, message: "Way too many requests; IP banned until 1615183669840."))
-        #expect(ResponseClassifier.error(status: 429, body: [], retryAfter: " 7 ", path: "/p") == .rateLimited(retryAfter: 7, path: "/p"))
-        #expect(ResponseClassifier.error(status: 429, body: [], retryAfter: nil, path: "/p") == .rateLimited(retryAfter: nil, path: "/p"))
-        #expect(ResponseClassifier.error(status: 503, body: Array("Service Unavailable.".utf8), retryAfter: nil, path: "/p")
-            == .server(status: 503, message: "Service Unavailable.", path: "/p"))
+        #expect(
+            ResponseClassifier.error(status: 418, body: body, retryAfter: nil, path: "/p")
+                == .banned(until: 1_615_183_669_840, message: "Way too many requests; IP banned until 1615183669840."))
+        #expect(
+            ResponseClassifier.error(status: 429, body: [], retryAfter: " 7 ", path: "/p")
+                == .rateLimited(retryAfter: 7, path: "/p"))
+        #expect(
+            ResponseClassifier.error(status: 429, body: [], retryAfter: nil, path: "/p")
+                == .rateLimited(retryAfter: nil, path: "/p"))
+        #expect(
+            ResponseClassifier.error(status: 503, body: Array("Service Unavailable.".utf8), retryAfter: nil, path: "/p")
+                == .server(status: 503, message: "Service Unavailable.", path: "/p"))
         #expect(ResponseClassifier.error(status: 408, body: [], retryAfter: nil, path: "/p").isRetryable)
-        #expect(ResponseClassifier.error(status: 403, body: Array("<html>".utf8), retryAfter: nil, path: "/p")
-            == .server(status: 403, message: "<html>", path: "/p"))
+        #expect(
+            ResponseClassifier.error(status: 403, body: Array("<html>".utf8), retryAfter: nil, path: "/p")
+                == .server(status: 403, message: "<html>", path: "/p"))
     }
 
     @Test func encodesQueryParameters() {
-        #expect(QueryString.encode([("symbol", "BTCUSDT"), ("interval", "1M"), ("x", "a b&c=d/é")])
-            == "symbol=BTCUSDT&interval=1M&x=a%20b%26c%3Dd%2F%C3%A9")
+        #expect(
+            QueryString.encode([("symbol", "BTCUSDT"), ("interval", "1M"), ("x", "a b&c=d/é")])
+                == "symbol=BTCUSDT&interval=1M&x=a%20b%26c%3Dd%2F%C3%A9")
     }
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import KlineSyncCore
 import Testing
 
@@ -36,7 +37,7 @@ import Testing
         let config = ScriptedBinanceServer.Configuration(market: .spot)
         let retry = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(1))
         try await Harness.run(config, retry: retry) { server, client in
-            server.script(Array(repeating: fault, count: 3), symbol: "BTCUSDT")
+            server.script(Array(repeating: fault, count: 9), symbol: "BTCUSDT")  // 3 pages × 3 attempts
             let range = TimeRange(start: Harness.day(2023, 1, 1), end: Harness.day(2023, 5, 1))
             async let broken = client.fetchBars(symbol: "BTCUSDT", interval: hour, range: range, horizon: .max)
             async let fine = client.fetchBars(symbol: "ETHUSDT", interval: hour, range: range, horizon: .max)
@@ -68,9 +69,13 @@ import Testing
         // A port nothing listens on: the server of a finished test.
         let clock = ScaledClock(factor: 60)
         let url = try await ScriptedBinanceServer(.init(market: .spot), clock: clock).run { $0 }
+        // A borrowed HTTP client with a short connect timeout (AsyncHTTPClient retries refused connects until then).
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .milliseconds(300))
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let client = BinanceClient(
             market: .spot, baseURL: url, retry: RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100)),
-            clock: clock, logger: Harness.quiet)
+            httpClient: http, clock: clock, logger: Harness.quiet)
         await #expect {
             try await client.serverTime()
         } throws: { error in
@@ -79,6 +84,7 @@ import Testing
         }
         #expect(await client.stats().retries == 2)
         try await client.shutdown()
+        try await http.shutdown()
     }
 
     @Test func reportsA5xxAfterMaxAttempts() async throws {
@@ -87,7 +93,10 @@ import Testing
         try await Harness.run(config, retry: retry) { server, client in
             server.script([.status(503, body: "Service Unavailable."), .status(502, body: "Bad Gateway")])
             let range = TimeRange(start: Harness.day(2023, 1, 1), end: Harness.day(2023, 1, 2))
-            await #expect(throws: ExchangeError.exhausted(attempts: 2, last: .server(status: 502, message: "Bad Gateway", path: "/fapi/v1/klines"))) {
+            await #expect(
+                throws: ExchangeError.exhausted(
+                    attempts: 2, last: .server(status: 502, message: "Bad Gateway", path: "/fapi/v1/klines"))
+            ) {
                 try await client.fetchBars(symbol: "BTCUSDT", interval: hour, range: range, horizon: .max)
             }
         }

@@ -4,6 +4,12 @@ import Testing
 
 @testable import KlineSyncBinance
 
+/// The single page that asks for `bars` bars from `start` (fewer than 500).
+func onePage(_ interval: Interval, from start: Int64, bars: Int64) -> Page {
+    Paging.pages(
+        market: .usdm, interval: interval, range: TimeRange(start: start, end: interval.advance(start, by: bars)))[0]
+}
+
 @Suite struct KlineParserTests {
     @Test func parsesRecordedSpotKlines() throws {
         let bars = try KlineParser.parse(Fixtures.bytes("nautilus_spot_klines_BTCUSDT_1m_2021-10-22.json"))
@@ -21,7 +27,7 @@ import Testing
         #expect(first.takerBuyBaseVolume == "12.28492000")
         #expect(first.takerBuyQuoteVolume == "745719.41022840")
         let oneMinute = try #require(Interval(name: "1m"))
-        let page = Page(startTime: first.openTime, endTime: first.openTime + 10 * 60_000 - 1, limit: 10, weight: 2)
+        let page = onePage(oneMinute, from: first.openTime, bars: 10)
         #expect(KlineValidator.problem(in: bars, interval: oneMinute, page: page) == nil)
     }
 
@@ -34,12 +40,14 @@ import Testing
         #expect(bars[0].trades == 308)
         // 2017-07-03 is a Monday and the bar spans 7 days: a 1w bar.
         let week = try #require(Interval(name: "1w"))
-        let page = Page(startTime: 1_499_040_000_000, endTime: 1_499_644_799_999, limit: 1, weight: 1)
+        let page = onePage(week, from: 1_499_040_000_000, bars: 1)
         #expect(KlineValidator.problem(in: bars, interval: week, page: page) == nil)
     }
 
     @Test func rejectsTheErrorBodyFixture() throws {
-        #expect(throws: KlineParseError.self) { try KlineParser.parse(Fixtures.bytes("binance_spot_docs_error_example.json")) }
+        #expect(throws: KlineParseError.self) {
+            try KlineParser.parse(Fixtures.bytes("binance_spot_docs_error_example.json"))
+        }
     }
 
     @Test func everyFixtureIsCovered() {
@@ -56,20 +64,53 @@ import Testing
     @Test(arguments: [
         ("", "unexpected end of body"),
         ("{\"code\":-1121}", "expected '[' opening the klines array"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\"]]", "row has only 11 fields, expected 12 (row 0, field 10"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\",\"0\"]]", "more than 12 fields in a row (row 0"),
-        ("[[1,1.5,\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]", "expected a decimal string, found '1' (row 0, field 1"),
-        ("[[1,\"1e5\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]", "invalid character 'e' in a decimal string (row 0, field 1"),
-        ("[[1,\"\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]", "empty or non-numeric decimal string (row 0, field 1"),
-        ("[[\"1\",\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]", "expected an integer, found '\"' (row 0, field 0"),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\"]]",
+            "row has only 11 fields, expected 12 (row 0, field 10"
+        ),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\",\"0\"]]",
+            "more than 12 fields in a row (row 0"
+        ),
+        (
+            "[[1,1.5,\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]",
+            "expected a decimal string, found '1' (row 0, field 1"
+        ),
+        (
+            "[[1,\"1e5\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]",
+            "invalid character 'e' in a decimal string (row 0, field 1"
+        ),
+        (
+            "[[1,\"\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]",
+            "empty or non-numeric decimal string (row 0, field 1"
+        ),
+        (
+            "[[\"1\",\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]",
+            "expected an integer, found '\"' (row 0, field 0"
+        ),
         ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2.5,\"1\",3,\"1\",\"1\",\"0\"]]", "fractional number (row 0, field 6"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",99999999999999999999,\"1\",3,\"1\",\"1\",\"0\"]]", "integer out of range (row 0, field 6"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",-3,\"1\",\"1\",\"0\"]]", "expected an integer, found '-' (row 0, field 8"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",null]]", "expected a string or a number, found 'n' (row 0, field 11"),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",99999999999999999999,\"1\",3,\"1\",\"1\",\"0\"]]",
+            "integer out of range (row 0, field 6"
+        ),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",-3,\"1\",\"1\",\"0\"]]",
+            "expected an integer, found '-' (row 0, field 8"
+        ),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",null]]",
+            "expected a string or a number, found 'n' (row 0, field 11"
+        ),
         ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]", "expected ',' or ']' after a row"),
         ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]] x", "unexpected data after the klines array"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"],[1,\"1\",\"1\",\"1", "unexpected end of body inside a string (row 1, field 3"),
-        ("[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"] [", "expected ',' or ']' after row 0, found '['"),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"],[1,\"1\",\"1\",\"1",
+            "unexpected end of body inside a string (row 1, field 3"
+        ),
+        (
+            "[[1,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"] [",
+            "expected ',' or ']' after row 0, found '['"
+        ),
         ("[[01,\"1\",\"1\",\"1\",\"1\",\"1\",2,\"1\",3,\"1\",\"1\",\"0\"]]", "leading zero (row 0, field 0"),
     ])
     func rejectsMalformedBodiesPrecisely(body: String, expected: String) {
@@ -101,15 +142,17 @@ import Testing
     let start: Int64 = 1_700_000_000_000 / 3_600_000 * 3_600_000
 
     func bar(_ open: Int64, close: Int64? = nil) -> Bar {
-        Bar(openTime: open, open: "1", high: "1", low: "1", close: "1", volume: "1",
+        Bar(
+            openTime: open, open: "1", high: "1", low: "1", close: "1", volume: "1",
             closeTime: close ?? open + 3_600_000 - 1, quoteVolume: "1", trades: 1, takerBuyBaseVolume: "1",
             takerBuyQuoteVolume: "1")
     }
 
-    var page: Page { Page(startTime: start, endTime: start + 3 * 3_600_000 - 1, limit: 3, weight: 1) }
+    var page: Page { onePage(hour, from: start, bars: 3) }
 
     @Test func acceptsAGapInsideTheWindow() {
-        #expect(KlineValidator.problem(in: [bar(start), bar(start + 2 * 3_600_000)], interval: hour, page: page) == nil)
+        #expect(
+            KlineValidator.problem(in: [bar(start), bar(start + 2 * 3_600_000)], interval: hour, page: page) == nil)
     }
 
     @Test(arguments: [
@@ -133,8 +176,10 @@ import Testing
         let month = try #require(Interval(name: "1M"))
         let feb = CivilDate(year: 2024, month: 2, day: 1).millis
         let mar = CivilDate(year: 2024, month: 3, day: 1).millis
-        let page = Page(startTime: feb, endTime: mar - 1, limit: 1, weight: 1)
+        let page = onePage(month, from: feb, bars: 1)
         #expect(KlineValidator.problem(in: [bar(feb, close: mar - 1)], interval: month, page: page) == nil)
-        #expect(KlineValidator.problem(in: [bar(feb, close: feb + 31 * 86_400_000 - 1)], interval: month, page: page) != nil)
+        #expect(
+            KlineValidator.problem(in: [bar(feb, close: feb + 31 * 86_400_000 - 1)], interval: month, page: page) != nil
+        )
     }
 }

@@ -17,19 +17,41 @@ import Testing
 
     static let cases: [Case] = [
         // spot: 1000-bar pages, weight 2 each
-        Case(market: .spot, interval: "1m", start: Harness.day(2024, 1, 1), bars: 2500, expectedRequests: 3, expectedWeight: 6),
-        Case(market: .spot, interval: "1w", start: Harness.day(2018, 1, 1), bars: 300, expectedRequests: 1, expectedWeight: 2),
-        Case(market: .spot, interval: "1M", start: Harness.day(2018, 1, 1), bars: 66, expectedRequests: 1, expectedWeight: 2),
+        Case(
+            market: .spot, interval: "1m", start: Harness.day(2024, 1, 1), bars: 2500, expectedRequests: 3,
+            expectedWeight: 6),
+        Case(
+            market: .spot, interval: "1w", start: Harness.day(2018, 1, 1), bars: 300, expectedRequests: 1,
+            expectedWeight: 2),
+        Case(
+            market: .spot, interval: "1M", start: Harness.day(2018, 1, 1), bars: 66, expectedRequests: 1,
+            expectedWeight: 2),
         // USD-M: 499-bar pages weight 2; a tail under 100 weighs 1
-        Case(market: .usdm, interval: "1h", start: Harness.day(2023, 3, 1), bars: 1100, expectedRequests: 3, expectedWeight: 6),
-        Case(market: .usdm, interval: "1m", start: Harness.day(2024, 2, 1), bars: 548, expectedRequests: 2, expectedWeight: 3),
-        Case(market: .usdm, interval: "1w", start: Harness.day(2018, 1, 1), bars: 300, expectedRequests: 1, expectedWeight: 2),
-        Case(market: .usdm, interval: "1M", start: Harness.day(2018, 1, 1), bars: 66, expectedRequests: 1, expectedWeight: 1),
+        Case(
+            market: .usdm, interval: "1h", start: Harness.day(2023, 3, 1), bars: 1100, expectedRequests: 3,
+            expectedWeight: 6),
+        Case(
+            market: .usdm, interval: "1m", start: Harness.day(2024, 2, 1), bars: 548, expectedRequests: 2,
+            expectedWeight: 3),
+        Case(
+            market: .usdm, interval: "1w", start: Harness.day(2018, 1, 1), bars: 300, expectedRequests: 1,
+            expectedWeight: 2),
+        Case(
+            market: .usdm, interval: "1M", start: Harness.day(2018, 1, 1), bars: 66, expectedRequests: 1,
+            expectedWeight: 1),
         // COIN-M: windows within 200 days
-        Case(market: .coinm, interval: "1d", start: Harness.day(2022, 1, 1), bars: 450, expectedRequests: 3, expectedWeight: 5),
-        Case(market: .coinm, interval: "1w", start: Harness.day(2018, 1, 1), bars: 300, expectedRequests: 11, expectedWeight: 11),
-        Case(market: .coinm, interval: "1M", start: Harness.day(2018, 1, 1), bars: 66, expectedRequests: 11, expectedWeight: 11),
-        Case(market: .coinm, interval: "4h", start: Harness.day(2023, 6, 1), bars: 1300, expectedRequests: 3, expectedWeight: 6),
+        Case(
+            market: .coinm, interval: "1d", start: Harness.day(2022, 1, 1), bars: 450, expectedRequests: 3,
+            expectedWeight: 5),
+        Case(
+            market: .coinm, interval: "1w", start: Harness.day(2018, 1, 1), bars: 300, expectedRequests: 11,
+            expectedWeight: 11),
+        Case(
+            market: .coinm, interval: "1M", start: Harness.day(2018, 1, 1), bars: 66, expectedRequests: 11,
+            expectedWeight: 11),
+        Case(
+            market: .coinm, interval: "4h", start: Harness.day(2023, 6, 1), bars: 1300, expectedRequests: 3,
+            expectedWeight: 6),
     ]
 
     @Test(arguments: cases)
@@ -53,7 +75,9 @@ import Testing
                 #expect(bar.openTime == expected)
                 expected = interval.next(expected)
             }
-            let sent = server.klineRequests.map { "\($0.query["startTime"]!)-\($0.query["endTime"]!)-\($0.query["limit"]!)" }
+            let sent = server.klineRequests.map {
+                "\($0.query["startTime"]!)-\($0.query["endTime"]!)-\($0.query["limit"]!)"
+            }
             #expect(Set(sent) == Set(planned.map { "\($0.startTime)-\($0.endTime)-\($0.limit)" }))
             #expect(server.klineRequests.allSatisfy { $0.status == 200 && $0.query["interval"] == c.interval })
             #expect(server.klineRequests.reduce(0) { $0 + $1.weight } == c.expectedWeight)
@@ -79,12 +103,29 @@ import Testing
         }
     }
 
+    @Test func reusesConnections() async throws {
+        let config = ScriptedBinanceServer.Configuration(market: .usdm)
+        try await Harness.run(config, pacing: ClientPacing(weightPerMinute: 2400, concurrency: 4)) { server, client in
+            let minute = try #require(Interval(name: "1m"))
+            for index in 0..<10 {
+                let from = Harness.day(2024, 1, 1) + Int64(index) * 86_400_000
+                let range = TimeRange(start: from, end: from + 86_400_000)  // 1440 bars: 3 pages
+                _ = try await client.fetchBars(symbol: "BTCUSDT", interval: minute, range: range, horizon: .max)
+            }
+            #expect(server.klineRequests.count == 30)
+            #expect(server.connectionCount <= 4)
+        }
+    }
+
     @Test func failsAnUnknownSymbolAtOnceWithTheExchangesCode() async throws {
         let config = ScriptedBinanceServer.Configuration(market: .spot)
         try await Harness.run(config) { server, client in
             let day = try #require(Interval(name: "1d"))
             let range = TimeRange(start: Harness.day(2023, 1, 1), end: Harness.day(2024, 1, 1))
-            await #expect(throws: ExchangeError.rejected(status: 400, code: -1121, message: "Invalid symbol.", path: "/api/v3/klines")) {
+            await #expect(
+                throws: ExchangeError.rejected(
+                    status: 400, code: -1121, message: "Invalid symbol.", path: "/api/v3/klines")
+            ) {
                 try await client.fetchBars(symbol: "NOPEUSDT", interval: day, range: range, horizon: .max)
             }
             #expect(server.klineRequests.count == 1)

@@ -36,7 +36,7 @@ import Testing
 
     @Test func followsTheServerMinuteAfterSynchronising() async throws {
         let limiter = limiter(budget: 4, epoch: 1_000_000_000)
-        await limiter.synchronize(serverTime: 1_000_020_000)  // 20 s into a server minute
+        await limiter.synchronize(serverTime: 960_020_000)  // 20 s into server minute 16000
         try await send(limiter, weight: 4)
         let waiting = Task { try await limiter.acquire(weight: 1) }
         try await clock.waitForSleepers(1)
@@ -74,14 +74,14 @@ import Testing
         // Ours: 10 after this one; the server says 40: another process used 30 in 30 s, so 60 over the minute.
         try await send(limiter, weight: 2, used: 40)
         var sent = 0
-        while ((try? await withTimeoutOnManualClock { try await send(limiter, weight: 2) }) ?? false) { sent += 1 }
+        while (try? await withTimeoutOnManualClock { try await send(limiter, weight: 2) }) ?? false { sent += 1 }
         #expect(sent == 15)  // ours 10 → 40; 40 + 60 projected = 100
         let stats = await limiter.statistics
         #expect(stats.lastReportedWeight == 40)
         // The next minute starts with the projection as a prior: 40 for us before the server says more.
         clock.advance(by: .seconds(30))
         sent = 0
-        while ((try? await withTimeoutOnManualClock { try await send(limiter, weight: 2) }) ?? false) { sent += 1 }
+        while (try? await withTimeoutOnManualClock { try await send(limiter, weight: 2) }) ?? false { sent += 1 }
         #expect(sent == 20)
     }
 
@@ -175,10 +175,11 @@ import Testing
 @Suite struct RetryPolicyTests {
     @Test func doublesTheBackoffUpToTheMaximum() {
         let policy = RetryPolicy(maxAttempts: 10, initialBackoff: .milliseconds(500), maxBackoff: .seconds(30))
-        #expect((1...9).map { policy.backoff(retry: $0) } == [
-            .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(30),
-            .seconds(30), .seconds(30),
-        ])
+        #expect(
+            (1...9).map { policy.backoff(retry: $0) } == [
+                .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(30),
+                .seconds(30), .seconds(30),
+            ])
     }
 
     @Test func jittersBetweenHalfAndAllOfTheDelay() {

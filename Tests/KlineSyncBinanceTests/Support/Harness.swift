@@ -31,7 +31,9 @@ enum Harness {
     }
 
     /// UTC midnight of a date, in ms.
-    static func day(_ year: Int, _ month: Int, _ day: Int) -> Int64 { CivilDate(year: year, month: month, day: day).millis }
+    static func day(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
+        CivilDate(year: year, month: month, day: day).millis
+    }
 
     /// Runs `count` operations concurrently and returns their results in order.
     static func concurrently<Value: Sendable>(
@@ -40,7 +42,9 @@ enum Harness {
         await withTaskGroup(of: (Int, Result<Value, any Error>).self) { group in
             for index in 0..<count {
                 group.addTask {
-                    do { return (index, .success(try await operation(index))) } catch { return (index, .failure(error)) }
+                    do { return (index, .success(try await operation(index))) } catch {
+                        return (index, .failure(error))
+                    }
                 }
             }
             var results = [Result<Value, any Error>?](repeating: nil, count: count)

@@ -3,14 +3,25 @@ import Hummingbird
 import HummingbirdTesting
 import KlineSyncCore
 
+/// A request context that remembers the client's port: one port per TCP connection.
+struct PeerContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let peerPort: Int?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        peerPort = source.channel.remoteAddress?.port
+    }
+}
+
 extension ScriptedBinanceServer {
     /// The server's routes on a Hummingbird router.
     func makeApplication() -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: PeerContext.self)
         let prefix = market.pathPrefix
         for endpoint in ["/time", "/exchangeInfo", "/klines"] {
-            router.get(RouterPath(prefix + endpoint)) { request, _ -> Response in
-                self.begin()
+            router.get(RouterPath(prefix + endpoint)) { request, context -> Response in
+                self.begin(peer: context.peerPort)
                 defer { self.end() }
                 var query: [String: String] = [:]
                 for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
@@ -40,11 +51,15 @@ extension ScriptedBinanceServer {
         let statusKey = market == .coinm ? "contractStatus" : "status"
         for symbol in configuration.symbols.keys.sorted() + ["OLDUSDT"] {
             let status = symbol == "OLDUSDT" ? (market == .spot ? "BREAK" : "SETTLING") : "TRADING"
-            var fields = ["\"symbol\":\"\(symbol)\"", "\"\(statusKey)\":\"\(status)\"", "\"baseAsset\":\"\(symbol.prefix(3))\"",
-                          "\"quoteAsset\":\"USDT\"", "\"someNewField\":{\"nested\":[1,2]}"]
+            var fields = [
+                "\"symbol\":\"\(symbol)\"", "\"\(statusKey)\":\"\(status)\"", "\"baseAsset\":\"\(symbol.prefix(3))\"",
+                "\"quoteAsset\":\"USDT\"", "\"someNewField\":{\"nested\":[1,2]}",
+            ]
             if market.isFutures {
-                fields += ["\"contractType\":\"PERPETUAL\"", "\"marginAsset\":\"USDT\"",
-                           "\"onboardDate\":\(configuration.symbols[symbol] ?? 0)", "\"deliveryDate\":4133404800000"]
+                fields += [
+                    "\"contractType\":\"PERPETUAL\"", "\"marginAsset\":\"USDT\"",
+                    "\"onboardDate\":\(configuration.symbols[symbol] ?? 0)", "\"deliveryDate\":4133404800000",
+                ]
             }
             entries.append("{" + fields.joined(separator: ",") + "}")
         }

@@ -56,6 +56,7 @@ final class ScriptedBinanceServer: @unchecked Sendable {
     private var random: SplitMix
     private var inFlight = 0
     private(set) var maxInFlight = 0
+    private var peers: Set<Int> = []
     private(set) var log: [LoggedRequest] = []
 
     init(_ configuration: Configuration, clock: ScaledClock) {
@@ -83,6 +84,8 @@ final class ScriptedBinanceServer: @unchecked Sendable {
     /// Weight counted per server minute (ours and the other client's).
     var usedPerMinute: [Int64: Int] { lock.withLock { used } }
     var peakInFlight: Int { lock.withLock { maxInFlight } }
+    /// TCP connections the server was asked on (distinct client ports).
+    var connectionCount: Int { lock.withLock { peers.count } }
 
     /// The used weight of the minute containing `time`, including the other client's share so far.
     private func usedWeight(at time: Int64) -> Int {
@@ -98,7 +101,14 @@ final class ScriptedBinanceServer: @unchecked Sendable {
         var retryAfter: Int?
     }
 
-    func begin() { lock.withLock { inFlight += 1; maxInFlight = max(maxInFlight, inFlight) } }
+    func begin(peer: Int?) {
+        lock.withLock {
+            inFlight += 1
+            maxInFlight = max(maxInFlight, inFlight)
+            if let peer { peers.insert(peer) }
+        }
+    }
+
     func end() { lock.withLock { inFlight -= 1 } }
 
     /// Handles one request.
@@ -115,7 +125,10 @@ final class ScriptedBinanceServer: @unchecked Sendable {
         return lock.withLock {
             var reply = admit(time: time, weight: weight) ?? route(path: path, query: query, time: time)
             if reply.status != 418 && reply.status != 429 { reply.usedWeight = usedWeight(at: time) }
-            log.append(LoggedRequest(time: time, path: path, query: query, weight: weight, status: reply.status, usedAfter: reply.usedWeight))
+            log.append(
+                LoggedRequest(
+                    time: time, path: path, query: query, weight: weight, status: reply.status,
+                    usedAfter: reply.usedWeight))
             return reply
         }
     }
@@ -137,7 +150,9 @@ final class ScriptedBinanceServer: @unchecked Sendable {
             let seconds = Int((minute + 1) * 60_000 - time + 999) / 1000
             retryAfterUntil = time + Int64(seconds) * 1000
             retryAfterSetAt = time
-            return Reply(status: 429, body: "{\"code\":-1003,\"msg\":\"Too many requests.\"}", usedWeight: usedWeight(at: time), retryAfter: seconds)
+            return Reply(
+                status: 429, body: "{\"code\":-1003,\"msg\":\"Too many requests.\"}", usedWeight: usedWeight(at: time),
+                retryAfter: seconds)
         }
         used[minute, default: 0] += weight
         return nil
@@ -150,7 +165,8 @@ final class ScriptedBinanceServer: @unchecked Sendable {
     private func route(path: String, query: [String: String], time: Int64) -> Reply {
         switch path {
         case market.pathPrefix + "/time": return Reply(status: 200, body: "{\"serverTime\":\(time)}", usedWeight: 0)
-        case market.pathPrefix + "/exchangeInfo": return Reply(status: 200, body: exchangeInfoBody(time: time), usedWeight: 0)
+        case market.pathPrefix + "/exchangeInfo":
+            return Reply(status: 200, body: exchangeInfoBody(time: time), usedWeight: 0)
         default: return klines(query: query, time: time)
         }
     }
@@ -163,7 +179,8 @@ final class ScriptedBinanceServer: @unchecked Sendable {
         guard let symbol = query["symbol"], let listing = configuration.symbols[symbol] else {
             return error(-1121, "Invalid symbol.")
         }
-        guard let name = query["interval"], let interval = Interval(name: name), market.intervals.contains(interval) else {
+        guard let name = query["interval"], let interval = Interval(name: name), market.intervals.contains(interval)
+        else {
             return error(-1120, "Invalid interval.")
         }
         let limit = Int(query["limit"] ?? "500") ?? -1
@@ -187,12 +204,16 @@ final class ScriptedBinanceServer: @unchecked Sendable {
             t = interval.next(t)
         }
         openTimes = market == .coinm ? Array(openTimes.suffix(limit)) : Array(openTimes.prefix(limit))
-        return Reply(status: 200, body: SyntheticKlines.body(symbol: symbol, interval: interval, openTimes: openTimes), usedWeight: 0)
+        return Reply(
+            status: 200, body: SyntheticKlines.body(symbol: symbol, interval: interval, openTimes: openTimes),
+            usedWeight: 0)
     }
 
     private func apply(_ fault: Fault, symbol: String, interval: Interval, start: Int64, time: Int64) -> Reply? {
         let first = interval.ceil(start)
-        let rows = [first, interval.next(first)].map { SyntheticKlines.row(symbol: symbol, interval: interval, openTime: $0) }
+        let rows = [first, interval.next(first)].map {
+            SyntheticKlines.row(symbol: symbol, interval: interval, openTime: $0)
+        }
         switch fault {
         case .status(let status, let body): return Reply(status: status, body: body, usedWeight: 0)
         case .tooManyRequests(let retryAfter):
@@ -200,7 +221,9 @@ final class ScriptedBinanceServer: @unchecked Sendable {
                 retryAfterUntil = time + Int64(retryAfter) * 1000
                 retryAfterSetAt = time
             }
-            return Reply(status: 429, body: "{\"code\":-1003,\"msg\":\"Too many requests.\"}", usedWeight: 0, retryAfter: retryAfter)
+            return Reply(
+                status: 429, body: "{\"code\":-1003,\"msg\":\"Too many requests.\"}", usedWeight: 0,
+                retryAfter: retryAfter)
         case .ban(let seconds):
             bannedUntil = time + Int64(seconds) * 1000
             return Reply(status: 418, body: banBody(bannedUntil!), usedWeight: 0)
