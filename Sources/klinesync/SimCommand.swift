@@ -30,6 +30,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Delay added to every response, in milliseconds.")
     var latency: Int = 0
 
+    @Option(help: "Random extra delay of up to this many milliseconds on top of --latency.")
+    var jitter: Int = 0
+
     @Option(help: "Request weight allowed per minute (default: the market's documented limit).")
     var weightLimit: Int?
 
@@ -48,6 +51,7 @@ struct SimCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard symbols >= 1 else { throw ValidationError("--symbols must be at least 1") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative") }
+        guard jitter >= 0 else { throw ValidationError("--jitter must not be negative") }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
         if let weightLimit, weightLimit < 1 { throw ValidationError("--weight-limit must be at least 1") }
         if let now, SimulatorClock.parse(now) == nil {
@@ -58,7 +62,7 @@ struct SimCommand: AsyncParsableCommand {
     func run() async throws {
         let market = Market(rawValue: market)!
         let configuration = SimulatorConfiguration(
-            market: market, seed: seed, symbolCount: symbols, latencyMillis: latency, weightLimit: weightLimit,
+            market: market, seed: seed, symbolCount: symbols, latencyMillis: latency, jitterMillis: jitter, weightLimit: weightLimit,
             failRate: failRate, clock: now.flatMap(SimulatorClock.parse) ?? .real)
         let signals = SignalWaiter([SIGINT, SIGTERM])
         let simulator = try await Simulator.start(configuration, host: "127.0.0.1", port: port)
