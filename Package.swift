@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         // Already in the graph through Hummingbird; named here because the simulator stops its server gracefully.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The domain: manifest, intervals, bars, planner, plan, report and the Store / Exchange protocols.
@@ -38,6 +39,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The C API of the same SQLite GRDB links, for the bulk insert and read paths.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        // PostgreSQL implementation of Store (PostgresNIO), with per-symbol advisory locks for several agents.
+        .target(
+            name: "KlineSyncPostgres",
+            dependencies: [
+                "KlineSyncCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Binance REST implementation of Exchange (AsyncHTTPClient).
@@ -64,6 +74,7 @@ let package = Package(
             dependencies: [
                 "KlineSyncCore",
                 "KlineSyncSQLite",
+                "KlineSyncPostgres",
                 "KlineSyncBinance",
                 "KlineSyncSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -77,6 +88,7 @@ let package = Package(
             dependencies: [
                 "KlineSyncCore",
                 "KlineSyncSQLite",
+                "KlineSyncPostgres",
                 "KlineSyncBinance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -84,7 +96,10 @@ let package = Package(
         // The Store contract suite, run against every backend (SQLite always).
         .testTarget(
             name: "KlineSyncStoreTests",
-            dependencies: ["KlineSyncCore", "KlineSyncSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "KlineSyncCore", "KlineSyncSQLite", "KlineSyncPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "KlineSyncBinanceTests",

@@ -1,15 +1,17 @@
 import ArgumentParser
 import Foundation
 import KlineSyncCore
+import KlineSyncPostgres
 import KlineSyncSQLite
 
 /// `klinesync-bench insert`: bulk bar inserts into a fresh SQLite file, one `SymbolWrite` per symbol.
 struct InsertBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insert",
-        abstract: "Insert synthetic bars into a fresh SQLite store and print the rate.",
+        abstract: "Insert synthetic bars into a fresh SQLite store (or a PostgreSQL database) and print the rate.",
         discussion: "Bars are generated before the clock starts; one transaction is written per symbol. A second "
-            + "pass writes the same bars again (all unchanged) to time the compare path."
+            + "pass writes the same bars again (all unchanged) to time the compare path. With --database "
+            + "postgres://…, the bars go into an empty schema of that database, which is left in place."
     )
 
     @Option(help: "Total bars to insert.")
@@ -21,8 +23,19 @@ struct InsertBenchmark: AsyncParsableCommand {
     @Option(help: "Database file to create (default: a fresh file in a temporary folder, deleted afterwards).")
     var path: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL database to insert into instead of SQLite: postgres://user:pass@host:port/db.",
+            discussion: "Without ?schema=NAME a new schema klinesync_bench_<random> is used; it must be empty.",
+            valueName: "url"))
+    var database: String?
+
     func validate() throws {
         guard bars > 0, barsPerSeries > 0 else { throw ValidationError("--bars and --bars-per-series must be > 0") }
+        if database != nil, path != nil { throw ValidationError("give --path or --database, not both") }
+        if let database, !database.hasPrefix("postgres://"), !database.hasPrefix("postgresql://") {
+            throw ValidationError("--database takes a postgres:// URL")
+        }
         if let path, FileManager.default.fileExists(atPath: path) {
             throw ValidationError("\(path) exists; the benchmark needs a fresh file")
         }
@@ -34,7 +47,21 @@ struct InsertBenchmark: AsyncParsableCommand {
         defer { if path == nil { try? FileManager.default.removeItem(at: folder) } }
 
         let writes = SyntheticBars.writes(total: bars, perSeries: barsPerSeries)
-        let store = try SQLiteStore(path: file)
+        let store: any Store
+        var size: () async -> String = { Self.fileSize(file) }
+        if let database {
+            let url = Self.benchURL(database)
+            let postgres = try await PostgresStore(url: url)
+            guard try await postgres.summaries(market: .usdm).isEmpty else {
+                try await postgres.close()
+                throw ValidationError("\(postgres.displayName) already holds bars; the benchmark needs an empty schema")
+            }
+            print("database: \(postgres.displayName)")
+            store = postgres
+            size = { "n/a" }
+        } else {
+            store = try SQLiteStore(path: file)
+        }
         var rows: [[String]] = []
         for phase in ["insert", "rewrite"] {
             let clock = ContinuousClock()
@@ -49,11 +76,18 @@ struct InsertBenchmark: AsyncParsableCommand {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             rows.append([
                 phase, String(bars), String(writes.count), String(format: "%.3f", seconds),
-                String(Int((Double(bars) / seconds).rounded())), Self.fileSize(file),
+                String(Int((Double(bars) / seconds).rounded())), await size(),
             ])
         }
         try await store.close()
         print(Self.table(header: ["phase", "bars", "writes", "seconds", "bars/s", "file size"], rows: rows))
+    }
+
+    /// `url` with a new schema `klinesync_bench_<random>` unless it names one.
+    private static func benchURL(_ url: String) -> String {
+        if url.contains("schema=") { return url }
+        let schema = "klinesync_bench_" + UUID().uuidString.prefix(8).lowercased()
+        return url + (url.contains("?") ? "&" : "?") + "schema=" + schema
     }
 
     /// Size of the database file plus its WAL, in MiB.

@@ -29,7 +29,7 @@ struct ApplyRunner {
                     )
                 }
             }
-            store = try StoreOpener.open(manifest.database, create: true)
+            store = try await StoreOpener.open(manifest.database, create: true)
             session = try await Session.start(manifest, logger: logger)
             let (time, info) = try await session!.discover()
             do {

@@ -24,8 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
         let manifest = try Manifest.loadForCommand(self.manifest)
         let market = manifest.source.market
         var series: [SeriesStatus] = []
-        if StoreOpener.exists(manifest.database) {
-            let store = try StoreOpener.open(manifest.database, create: false)
+        if let store = try await StoreOpener.openExisting(manifest.database) {
             do {
                 series = try await StatusReport.build(store: store, market: market)
                 try await store.close()

@@ -1,5 +1,6 @@
 import Foundation
 import KlineSyncCore
+import KlineSyncPostgres
 import KlineSyncSQLite
 import Testing
 
@@ -24,7 +25,10 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
     static let sqlite = StoreBackend(name: "sqlite") { try SQLiteTestDatabase() }
 
-    static let all: [StoreBackend] = [.sqlite]
+    /// Each database is a fresh schema on the server at `KLINESYNC_TEST_POSTGRES_URL`.
+    static let postgres = StoreBackend(name: "postgres") { try PostgresTestDatabase() }
+
+    static let all: [StoreBackend] = [.sqlite] + (PostgresTestDatabase.serverURL == nil ? [] : [.postgres])
 
     /// Runs `body` with a store on a fresh database, then closes and destroys it.
     func withStore<T>(_ body: (any Store, any TestDatabase) async throws -> T) async throws -> T {
@@ -61,6 +65,41 @@ struct SQLiteTestDatabase: TestDatabase {
     func open() async throws -> any Store { try SQLiteStore(path: path) }
 
     func destroy() async throws { try FileManager.default.removeItem(at: folder) }
+}
+
+/// A fresh schema (`?schema=t_…`) in the database at `KLINESYNC_TEST_POSTGRES_URL`, dropped by `destroy()`.
+struct PostgresTestDatabase: TestDatabase {
+    /// The server the PostgreSQL backend uses; nil skips it.
+    static let serverURL: String? = {
+        guard let url = ProcessInfo.processInfo.environment["KLINESYNC_TEST_POSTGRES_URL"], !url.isEmpty else {
+            return nil
+        }
+        return url
+    }()
+
+    let schema: String
+    let url: String
+
+    init() throws {
+        guard let server = Self.serverURL else { throw TestSetupError("KLINESYNC_TEST_POSTGRES_URL is not set") }
+        schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        url = Self.url(server, schema: schema)
+    }
+
+    func open() async throws -> any Store { try await PostgresStore(url: url) }
+
+    func destroy() async throws { try await PostgresAdmin.dropSchema(schema, server: Self.serverURL!) }
+
+    /// `server` with `schema=…` added to its options.
+    static func url(_ server: String, schema: String) -> String {
+        server + (server.contains("?") ? "&" : "?") + "schema=" + schema
+    }
+}
+
+/// A test setup problem.
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Unique temporary folders for tests.

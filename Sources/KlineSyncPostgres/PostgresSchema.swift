@@ -1,0 +1,95 @@
+/// The klinesync PostgreSQL schema and its migrations.
+///
+/// The same tables as the SQLite store: `meta` (lineage id, schema version), `series` (one row per symbol ×
+/// interval, with maintained `bar_count`, `first_open_time` and `last_open_time` so that summaries never scan
+/// bars), `bars`, `series_state` (listing floor), `empty_ranges`, `instruments` and `runs`; plus a view
+/// `klines` with the decimals cast to `numeric`, for people who query the database.
+///
+/// Prices and volumes are `decimal_text`: `text` constrained to a plain decimal (optional `-`, digits, at most one
+/// `.`, no exponent), not `numeric`. `numeric` keeps the value and the scale but not the text: it stores `"00.10"`
+/// as `0.10`, and it compares `"1.0"` equal to `"1.00"`, where the contract is that exactly what the exchange sent
+/// comes back and that a changed text is an update. Every stored value casts to `numeric` (the `klines` view).
+enum PostgresSchema {
+    /// The schema version this build writes and understands. Every migration sets `meta.schema_version`.
+    static let currentVersion = 1
+
+    /// Migration `n` is `migrations[n - 1]`: SQL run in one transaction, under the migration lock.
+    static let migrations = [v1]
+
+    /// The plain-decimal rule of `DecimalText.isValid`, as a POSIX regular expression.
+    static let decimalPattern = #"^-?([0-9]+\.?[0-9]*|\.[0-9]+)$"#
+
+    private static let v1 = """
+        CREATE DOMAIN decimal_text AS text CHECK (VALUE ~ '\(decimalPattern)');
+        CREATE TABLE meta (
+            key text PRIMARY KEY,
+            value text NOT NULL
+        );
+        CREATE TABLE series (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            exchange text NOT NULL,
+            market text NOT NULL,
+            symbol text NOT NULL,
+            interval text NOT NULL,
+            bar_count bigint NOT NULL DEFAULT 0 CHECK (bar_count >= 0),
+            first_open_time bigint,
+            last_open_time bigint,
+            UNIQUE (exchange, market, symbol, interval)
+        );
+        CREATE INDEX series_by_market ON series (market);
+        CREATE TABLE bars (
+            series_id bigint NOT NULL,
+            open_time bigint NOT NULL,
+            open decimal_text NOT NULL,
+            high decimal_text NOT NULL,
+            low decimal_text NOT NULL,
+            close decimal_text NOT NULL,
+            volume decimal_text NOT NULL,
+            close_time bigint NOT NULL CHECK (close_time > open_time),
+            quote_volume decimal_text NOT NULL,
+            trades bigint NOT NULL CHECK (trades >= 0),
+            taker_buy_base decimal_text NOT NULL,
+            taker_buy_quote decimal_text NOT NULL,
+            PRIMARY KEY (series_id, open_time)
+        );
+        CREATE TABLE series_state (
+            series_id bigint PRIMARY KEY REFERENCES series (id),
+            listing_floor bigint
+        );
+        CREATE TABLE empty_ranges (
+            series_id bigint NOT NULL REFERENCES series (id),
+            start_time bigint NOT NULL,
+            end_time bigint NOT NULL CHECK (end_time > start_time),
+            PRIMARY KEY (series_id, start_time)
+        );
+        CREATE TABLE instruments (
+            exchange text NOT NULL,
+            market text NOT NULL,
+            symbol text NOT NULL,
+            status text NOT NULL,
+            raw_status text NOT NULL,
+            contract_type text,
+            base_asset text NOT NULL,
+            quote_asset text NOT NULL,
+            margin_asset text,
+            onboard_date bigint,
+            delivery_date bigint,
+            last_seen bigint NOT NULL,
+            PRIMARY KEY (exchange, market, symbol)
+        );
+        CREATE TABLE runs (
+            id text PRIMARY KEY,
+            manifest_digest text NOT NULL,
+            started_at bigint NOT NULL,
+            finished_at bigint,
+            status text NOT NULL,
+            report text
+        );
+        CREATE VIEW klines AS
+            SELECT s.exchange, s.market, s.symbol, s.interval, b.open_time, b.open::numeric AS open,
+                b.high::numeric AS high, b.low::numeric AS low, b.close::numeric AS close,
+                b.volume::numeric AS volume, b.close_time, b.quote_volume::numeric AS quote_volume, b.trades,
+                b.taker_buy_base::numeric AS taker_buy_base, b.taker_buy_quote::numeric AS taker_buy_quote
+            FROM bars b JOIN series s ON s.id = b.series_id;
+        """
+}

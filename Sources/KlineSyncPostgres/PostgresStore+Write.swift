@@ -1,0 +1,194 @@
+import Foundation
+import KlineSyncCore
+import PostgresNIO
+
+extension PostgresStore {
+    /// Applies everything of one symbol in one transaction; on any error nothing of it is kept.
+    ///
+    /// The write is checked first (symbol name, series that belong to it, ranges, decimal texts), then, per series
+    /// in order: deletes `deleteRanges`, upserts bars (`BarUpsert`: inserted, updated when a stored bar differs,
+    /// unchanged when identical), records the listing floor, merges the confirmed-empty ranges, then refreshes the
+    /// series counters. The instrument row, when given, is upserted in the same transaction.
+    public func write(_ batch: SymbolWrite) async throws -> [WriteCounts] {
+        let operation = "write \(batch.market.rawValue) \(batch.symbol)"
+        try checkOpen(operation)
+        if isReadOnly { throw PostgresStoreError.readOnly(url: displayName, operation: operation) }
+        do {
+            try Self.validate(batch)
+        } catch let refusal as WriteRefusal {
+            throw PostgresStoreError.invalidWrite(url: displayName, operation: operation, reason: refusal.reason)
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let logger = self.logger
+        return try await withTransaction(operation) { connection in
+            if let instrument = batch.instrument {
+                try await Self.upsert(instrument, market: batch.market, seenAt: now, connection, logger)
+            }
+            var counts: [WriteCounts] = []
+            for series in batch.series {
+                counts.append(try await Self.apply(series, connection, logger))
+            }
+            return counts
+        }
+    }
+
+    /// Inserts or updates a run record.
+    public func recordRun(_ run: RunRecord) async throws {
+        let operation = "record run \(run.id)"
+        if isReadOnly { throw PostgresStoreError.readOnly(url: displayName, operation: operation) }
+        let logger = self.logger
+        try await withConnection(operation) { connection in
+            try await connection.query(
+                """
+                INSERT INTO runs (id, manifest_digest, started_at, finished_at, status, report)
+                VALUES (\(run.id), \(run.manifestDigest), \(run.startedAt), \(run.finishedAt), \(run.status),
+                    \(run.report))
+                ON CONFLICT (id) DO UPDATE SET manifest_digest = excluded.manifest_digest,
+                    started_at = excluded.started_at, finished_at = excluded.finished_at,
+                    status = excluded.status, report = excluded.report
+                """, logger: logger)
+        }
+    }
+
+    /// Refuses a write that does not belong together or carries a malformed decimal, before anything is sent.
+    static func validate(_ batch: SymbolWrite) throws {
+        guard Instrument.isValidSymbol(batch.symbol) else {
+            throw WriteRefusal(
+                reason: "'\(batch.symbol)' is not a valid symbol name (1–40 characters from A–Z, 0–9, _ and -)")
+        }
+        if let instrument = batch.instrument, instrument.symbol != batch.symbol {
+            throw WriteRefusal(reason: "instrument \(instrument.symbol) does not belong to symbol \(batch.symbol)")
+        }
+        for series in batch.series {
+            guard series.key.symbol == batch.symbol, series.key.market == batch.market else {
+                throw WriteRefusal(
+                    reason: "series \(series.key.market.rawValue) \(series.key) does not belong to this symbol")
+            }
+            for range in series.deleteRanges + series.emptyRanges where range.isEmpty {
+                throw WriteRefusal(reason: "series \(series.key): empty or inverted range \(range.start)…\(range.end)")
+            }
+            if let problem = BarColumns.firstMalformedDecimal(series.bars) {
+                throw WriteRefusal(reason: "series \(series.key): \(problem)")
+            }
+        }
+    }
+
+    /// Applies one series inside the symbol's transaction.
+    private static func apply(_ series: SeriesWrite, _ connection: PostgresConnection, _ logger: Logger)
+        async throws -> WriteCounts
+    {
+        let seriesID = try await seriesID(for: series.key, creating: true, connection, logger)!
+        var counts = WriteCounts()
+
+        if !series.deleteRanges.isEmpty {
+            let starts = series.deleteRanges.map(\.start)
+            let ends = series.deleteRanges.map(\.end)
+            let rows = try await connection.query(
+                """
+                WITH deleted AS (
+                    DELETE FROM bars b USING unnest(\(starts)::bigint[], \(ends)::bigint[]) AS r (start_time, end_time)
+                    WHERE b.series_id = \(seriesID) AND b.open_time >= r.start_time AND b.open_time < r.end_time
+                    RETURNING 1)
+                SELECT count(*) FROM deleted
+                """, logger: logger)
+            for try await deleted in rows.decode(Int64.self) { counts.deleted += Int(deleted) }
+        }
+
+        if !series.bars.isEmpty {
+            counts = counts + (try await BarUpsert.upsert(series.bars, seriesID: seriesID, connection, logger))
+        }
+
+        if let floor = series.listingFloor {
+            try await connection.query(
+                """
+                INSERT INTO series_state (series_id, listing_floor) VALUES (\(seriesID), \(floor))
+                ON CONFLICT (series_id) DO UPDATE SET listing_floor = excluded.listing_floor
+                """, logger: logger)
+        }
+
+        if !series.emptyRanges.isEmpty {
+            try await mergeEmptyRanges(series.emptyRanges, seriesID: seriesID, connection, logger)
+        }
+
+        if counts.inserted > 0 || counts.deleted > 0 {
+            let change = Int64(counts.inserted - counts.deleted)
+            try await connection.query(
+                """
+                UPDATE series SET bar_count = bar_count + \(change),
+                    first_open_time = (SELECT min(open_time) FROM bars WHERE series_id = \(seriesID)),
+                    last_open_time = (SELECT max(open_time) FROM bars WHERE series_id = \(seriesID))
+                WHERE id = \(seriesID)
+                """, logger: logger)
+        }
+        return counts
+    }
+
+    /// The row id of a series; with `creating`, the row is made when missing.
+    ///
+    /// Two statements, not one `INSERT … RETURNING`: a row another transaction inserted concurrently is only
+    /// visible to a statement that starts after that transaction committed (READ COMMITTED).
+    static func seriesID(
+        for key: SeriesKey, creating: Bool, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> Int64? {
+        let market = key.market.rawValue
+        let interval = key.interval.name
+        if creating {
+            try await connection.query(
+                """
+                INSERT INTO series (exchange, market, symbol, interval)
+                VALUES (\(key.exchange), \(market), \(key.symbol), \(interval))
+                ON CONFLICT (exchange, market, symbol, interval) DO NOTHING
+                """, logger: logger)
+        }
+        let rows = try await connection.query(
+            """
+            SELECT id FROM series
+            WHERE exchange = \(key.exchange) AND market = \(market) AND symbol = \(key.symbol)
+                AND interval = \(interval)
+            """, logger: logger)
+        for try await id in rows.decode(Int64.self) { return id }
+        return nil
+    }
+
+    /// Replaces the series' confirmed-empty ranges with the union of the stored and the new ones.
+    private static func mergeEmptyRanges(
+        _ ranges: [TimeRange], seriesID: Int64, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        var all = ranges
+        let rows = try await connection.query(
+            "SELECT start_time, end_time FROM empty_ranges WHERE series_id = \(seriesID) FOR UPDATE",
+            logger: logger)
+        for try await (start, end) in rows.decode((Int64, Int64).self) {
+            all.append(TimeRange(start: start, end: end))
+        }
+        let merged = TimeRange.merged(all)
+        let starts = merged.map(\.start)
+        let ends = merged.map(\.end)
+        try await connection.query("DELETE FROM empty_ranges WHERE series_id = \(seriesID)", logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO empty_ranges (series_id, start_time, end_time)
+            SELECT \(seriesID), * FROM unnest(\(starts)::bigint[], \(ends)::bigint[])
+            """, logger: logger)
+    }
+
+    /// Inserts or refreshes the instrument row.
+    private static func upsert(
+        _ instrument: Instrument, market: Market, seenAt: Int64, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO instruments (exchange, market, symbol, status, raw_status, contract_type, base_asset,
+                quote_asset, margin_asset, onboard_date, delivery_date, last_seen)
+            VALUES (\(Market.exchangeName), \(market.rawValue), \(instrument.symbol), \(instrument.status.rawValue),
+                \(instrument.rawStatus), \(instrument.contractType), \(instrument.baseAsset),
+                \(instrument.quoteAsset), \(instrument.marginAsset), \(instrument.onboardDate),
+                \(instrument.deliveryDate), \(seenAt))
+            ON CONFLICT (exchange, market, symbol) DO UPDATE SET status = excluded.status,
+                raw_status = excluded.raw_status, contract_type = excluded.contract_type,
+                base_asset = excluded.base_asset, quote_asset = excluded.quote_asset,
+                margin_asset = excluded.margin_asset, onboard_date = excluded.onboard_date,
+                delivery_date = excluded.delivery_date, last_seen = excluded.last_seen
+            """, logger: logger)
+    }
+}

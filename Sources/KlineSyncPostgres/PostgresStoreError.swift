@@ -1,0 +1,144 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// Errors of the PostgreSQL store, each with the database URL (password redacted) and what was being done.
+///
+/// No case ever carries the password: every URL in them went through `DatabaseLocation.redact`, and server or
+/// network messages never contain it.
+public enum PostgresStoreError: Error, CustomStringConvertible, LocalizedError, Sendable {
+    /// The database URL cannot be used: wrong scheme, no host, an unknown option.
+    case invalidURL(url: String, reason: String)
+    /// Connecting or logging in failed: connection refused, unknown host, wrong password, no such database.
+    case cannotConnect(url: String, reason: String)
+    /// A read-only open found no klinesync tables (read-only opens never create them).
+    case missing(url: String)
+    /// The schema holds tables named like klinesync's, but no klinesync `meta` table.
+    case foreignDatabase(url: String)
+    /// The database was written by a newer klinesync whose schema this build does not know.
+    case newerSchema(url: String, found: Int, known: Int)
+    /// A read-only open found an older schema that only a writable open can upgrade.
+    case outdatedSchema(url: String, found: Int, known: Int)
+    /// A write was attempted on a store opened read-only.
+    case readOnly(url: String, operation: String)
+    /// The store was used after `close()`.
+    case closed(url: String, operation: String)
+    /// A write was refused before anything of it was kept, for example a bar with a malformed decimal.
+    case invalidWrite(url: String, operation: String, reason: String)
+    /// A stored row cannot be read back as a domain value (an unknown interval name, for example).
+    case corruptRow(url: String, operation: String, reason: String)
+    /// The server or the connection failed while doing `operation`.
+    case database(url: String, operation: String, reason: String)
+
+    /// The message a person reads: what failed, where, and what to do when there is something to do.
+    public var description: String {
+        switch self {
+        case .invalidURL(let url, let reason):
+            "invalid database URL \(url): \(reason)"
+        case .cannotConnect(let url, let reason):
+            "cannot connect to \(url): \(reason)"
+        case .missing(let url):
+            "no klinesync tables in \(url); run `klinesync apply` first"
+        case .foreignDatabase(let url):
+            "cannot use \(url): its schema has tables named like klinesync's but no klinesync meta table; "
+                + "use another database or add ?schema=NAME to the URL"
+        case .newerSchema(let url, let found, let known):
+            "cannot open \(url): its schema version \(found) is newer than this klinesync knows (\(known)); "
+                + "upgrade klinesync"
+        case .outdatedSchema(let url, let found, let known):
+            "cannot read \(url): its schema version \(found) is older than \(known); "
+                + "run `klinesync apply` to upgrade it"
+        case .readOnly(let url, let operation):
+            "cannot \(operation): database \(url) is open read-only"
+        case .closed(let url, let operation):
+            "cannot \(operation): database \(url) is closed"
+        case .invalidWrite(let url, let operation, let reason):
+            "cannot \(operation) in database \(url): \(reason); nothing of it was written"
+        case .corruptRow(let url, let operation, let reason):
+            "cannot \(operation) from database \(url): \(reason)"
+        case .database(let url, let operation, let reason):
+            "cannot \(operation) in database \(url): \(reason)"
+        }
+    }
+
+    /// Same as `description`, for `LocalizedError` consumers such as ArgumentParser.
+    public var errorDescription: String? { description }
+
+    /// A short reason for any error PostgresNIO, NIO or the server raised: the server's message (with its detail),
+    /// or the network failure ("connection refused").
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            switch error.code {
+            case .server:
+                let message = error.serverInfo?[.message] ?? "server error"
+                let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                let detail = error.serverInfo?[.detail].map { "; \($0)" } ?? ""
+                return message + state + detail
+            case .connectionError:
+                return error.underlying.map(reason) ?? "connection error"
+            case .serverClosedConnection, .uncleanShutdown:
+                return "the server closed the connection"
+            case .clientClosedConnection, .poolClosed:
+                return "the connection was closed"
+            case .sslUnsupported:
+                return "the server does not support TLS (add ?sslmode=disable to the URL to connect without it)"
+            case .authMechanismRequiresPassword:
+                return "the server asks for a password and the URL has none"
+            case .queryCancelled:
+                return "the query was cancelled"
+            default:
+                return error.code.description
+            }
+        }
+        if let error = error as? NIOConnectionError {
+            let failures = error.connectionErrors.map { reason($0.error) }
+            if let first = failures.first { return first }
+            if let dns = error.dnsAAAAError ?? error.dnsAError { return "cannot resolve host: \(dns)" }
+            return "cannot connect"
+        }
+        if let error = error as? IOError {
+            switch error.errnoCode {
+            case ECONNREFUSED: return "connection refused"
+            case ETIMEDOUT: return "connection timed out"
+            case EHOSTUNREACH, ENETUNREACH: return "host unreachable"
+            default: return String(cString: strerror(error.errnoCode))
+            }
+        }
+        if let error = error as? ChannelError, case .connectTimeout = error {
+            return "connection timed out"
+        }
+        if let error = error as? PostgresStoreError { return error.description }
+        let text = String(describing: error)
+        // The pool's `ConnectionPoolError` (in a module klinesync does not import): new connections kept failing.
+        if text.contains("connectionCreationCircuitBreakerTripped") {
+            return "new connections to the server keep failing"
+        }
+        return text
+    }
+
+    /// Maps any error thrown inside a database access: a `PostgresStoreError` or a caller's error (`CallerError`)
+    /// unchanged, a `WriteRefusal` as `.invalidWrite`, a lost connection as `.cannotConnect`, anything else as
+    /// `.database`, with the operation named.
+    static func wrap(_ error: any Error, url: String, operation: String) -> any Error {
+        if let error = error as? PostgresStoreError { return error }
+        if let caller = error as? CallerError { return caller.error }
+        if let refusal = error as? WriteRefusal {
+            return PostgresStoreError.invalidWrite(url: url, operation: operation, reason: refusal.reason)
+        }
+        if let error = error as? PSQLError, error.code == .connectionError {
+            return PostgresStoreError.cannotConnect(url: url, reason: reason(error))
+        }
+        return PostgresStoreError.database(url: url, operation: operation, reason: reason(error))
+    }
+}
+
+/// A write refused by a check made before or inside its transaction (which then rolls back); the store reports it
+/// as `PostgresStoreError.invalidWrite` with the URL and operation.
+struct WriteRefusal: Error {
+    let reason: String
+}
+
+/// An error thrown by a caller's closure inside a database access (`forEachBatch`'s body), carried out unchanged.
+struct CallerError: Error {
+    let error: any Error
+}
