@@ -29,60 +29,147 @@ public struct Executor: Sendable {
         public var instruments: [String: Instrument]
         public var stop: StopSignal
         public var observer: (any ExecutionObserver)?
+        /// Per-symbol locks of a store that several agents share; nil for a single-writer store.
+        public var locks: (any SymbolLocking)?
+        /// Re-plans one symbol from the database's current state, once its lock is held (another agent may have
+        /// written it since the plan was made). Only used with `locks`.
+        public var replan: (@Sendable (String) async throws -> [SeriesPlan])?
+        /// How long to keep coming back to symbols other agents hold (seconds).
+        public var lockWaitSeconds: Double
 
         public init(
             runID: String, concurrency: Int, instruments: [String: Instrument] = [:], stop: StopSignal = StopSignal(),
-            observer: (any ExecutionObserver)? = nil
+            observer: (any ExecutionObserver)? = nil, locks: (any SymbolLocking)? = nil,
+            replan: (@Sendable (String) async throws -> [SeriesPlan])? = nil, lockWaitSeconds: Double = 600
         ) {
             self.runID = runID
             self.concurrency = concurrency
             self.instruments = instruments
             self.stop = stop
             self.observer = observer
+            self.locks = locks
+            self.replan = replan
+            self.lockWaitSeconds = lockWaitSeconds
         }
     }
 
     /// Runs every symbol of the plan that has changes and returns the report. Never throws: failures are in the report.
+    ///
+    /// With `options.locks`, a symbol another agent holds is put aside and tried again after the pass, with a
+    /// growing pause, until `lockWaitSeconds` have passed; locks are only tried, never waited on, so agents cannot
+    /// deadlock.
     public func execute(_ plan: Plan, options: Options) async -> Report {
         let started = Date()
         let bySymbol = Dictionary(grouping: plan.series.filter(\.hasChanges), by: \.symbol)
-        let symbols = bySymbol.keys.sorted()
+        var pending = bySymbol.keys.sorted()
+        let total = pending.count
         let done = Mutex(0)
         var results: [Report.SymbolReport] = []
-        await withTaskGroup(of: Report.SymbolReport.self) { group in
-            var iterator = symbols.makeIterator()
-            var running = 0
-            func finish(_ report: Report.SymbolReport) {
-                results.append(report)
-                let count = done.withLock { value -> Int in
-                    value += 1
-                    return value
-                }
-                options.observer?.symbolFinished(report, done: count, total: symbols.count)
+        var pause: Double = 0.5
+        func finish(_ report: Report.SymbolReport) {
+            results.append(report)
+            let count = done.withLock { value -> Int in
+                value += 1
+                return value
             }
-            while let symbol = iterator.next() {
-                if options.stop.isStopped {
-                    finish(skipped(symbol, bySymbol[symbol]!, reason: options.stop.reason ?? "stopped"))
-                    continue
-                }
-                if running >= max(1, options.concurrency), let report = await group.next() {
-                    running -= 1
-                    finish(report)
+            options.observer?.symbolFinished(report, done: count, total: total)
+        }
+        while !pending.isEmpty {
+            var deferred: [String] = []
+            await withTaskGroup(of: Outcome.self) { group in
+                var running = 0
+                for symbol in pending {
+                    if running >= max(1, options.concurrency), let outcome = await group.next() {
+                        running -= 1
+                        if case .done(let report) = outcome {
+                            finish(report)
+                        } else if case .locked(let s) = outcome {
+                            deferred.append(s)
+                        }
+                    }
                     if options.stop.isStopped {
                         finish(skipped(symbol, bySymbol[symbol]!, reason: options.stop.reason ?? "stopped"))
                         continue
                     }
+                    running += 1
+                    let series = bySymbol[symbol]!
+                    group.addTask { await self.attempt(symbol: symbol, series: series, plan: plan, options: options) }
                 }
-                running += 1
-                let series = bySymbol[symbol]!
-                group.addTask {
-                    await self.apply(symbol: symbol, series: series, plan: plan, options: options)
+                for await outcome in group {
+                    switch outcome {
+                    case .done(let report): finish(report)
+                    case .locked(let symbol): deferred.append(symbol)
+                    }
                 }
             }
-            for await report in group { finish(report) }
+            pending = deferred.sorted()
+            guard !pending.isEmpty else { break }
+            let waited = Date().timeIntervalSince(started)
+            if options.stop.isStopped || waited + pause > options.lockWaitSeconds {
+                for symbol in pending {
+                    let reason =
+                        options.stop.reason
+                        ?? "another agent held \(symbol) for the whole run (\(Int(waited))s); a later run picks it up"
+                    var report = skipped(symbol, bySymbol[symbol]!, reason: reason)
+                    if options.stop.reason == nil {
+                        report.status = .failed
+                        report.error = Report.ErrorInfo(code: "symbol_locked", message: reason)
+                    }
+                    finish(report)
+                }
+                break
+            }
+            logger.info("symbols held by other agents; coming back to them", metadata: ["count": "\(pending.count)"])
+            try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
+            pause = min(pause * 2, 10)
         }
         results.sort { $0.symbol < $1.symbol }
         return makeReport(plan: plan, options: options, results: results, started: started)
+    }
+
+    /// What became of one try at a symbol.
+    enum Outcome: Sendable {
+        case done(Report.SymbolReport)
+        /// Another agent holds the symbol's lock.
+        case locked(String)
+    }
+
+    /// Applies a symbol, under its lock when the store has locks (re-planned from the current state first).
+    func attempt(symbol: String, series: [SeriesPlan], plan: Plan, options: Options) async -> Outcome {
+        guard let locks = options.locks else {
+            return .done(await apply(symbol: symbol, series: series, plan: plan, options: options))
+        }
+        do {
+            guard try await locks.tryLockSymbol(plan.market, symbol) else { return .locked(symbol) }
+        } catch {
+            return .done(
+                failed(symbol, series, code: "database", message: "cannot take the lock of \(symbol): \(error)"))
+        }
+        var report: Report.SymbolReport
+        do {
+            let current = try await options.replan?(symbol) ?? series
+            let changes = current.filter(\.hasChanges)
+            if changes.isEmpty {
+                // Another agent already did this symbol's work.
+                report = Report.SymbolReport(symbol: symbol, status: .ok, error: nil, durationMs: 0, series: [])
+            } else {
+                report = await apply(symbol: symbol, series: changes, plan: plan, options: options)
+            }
+        } catch {
+            report = failed(symbol, series, code: "database", message: "cannot re-plan \(symbol): \(error)")
+        }
+        do {
+            try await locks.unlockSymbol(plan.market, symbol)
+        } catch {
+            logger.warning("cannot release a symbol lock", metadata: ["symbol": "\(symbol)", "error": "\(error)"])
+        }
+        return .done(report)
+    }
+
+    func failed(_ symbol: String, _ series: [SeriesPlan], code: String, message: String) -> Report.SymbolReport {
+        Report.SymbolReport(
+            symbol: symbol, status: .failed, error: Report.ErrorInfo(code: code, message: message), durationMs: 0,
+            series: series.map { seriesReport($0) })
     }
 
     func skipped(_ symbol: String, _ series: [SeriesPlan], reason: String) -> Report.SymbolReport {

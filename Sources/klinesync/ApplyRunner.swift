@@ -78,9 +78,23 @@ struct ApplyRunner {
         let stop = StopSignal()
         let progress = ProgressPrinter(quiet: quiet, live: Terminal.stdoutIsTTY, client: session.client)
         let instruments = Dictionary(info.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
-        let options = Executor.Options(
+        var options = Executor.Options(
             runID: runID, concurrency: manifest.pacing.concurrency, instruments: instruments, stop: stop,
             observer: progress)
+        if let locks = store as? any SymbolLocking {
+            // Several agents may share this database: work on a symbol only under its lock, re-planned first.
+            options.locks = locks
+            options.lockWaitSeconds = max(lockTimeout, 600)
+            if saved == nil {
+                let manifest = self.manifest
+                let force = self.force
+                options.replan = { symbol in
+                    try await ApplyRunner.replan(
+                        symbol: symbol, manifest: manifest, info: info, serverTime: plan.serverTime, force: force,
+                        store: store)
+                }
+            }
+        }
         let executor = Executor(exchange: session.client, store: store, logger: logger)
         let task = Task { await executor.execute(plan, options: options) }
         let signals = SignalHandler { count, name in
@@ -108,6 +122,27 @@ struct ApplyRunner {
         case .partial: return 2
         case .failed: return 1
         }
+    }
+
+    /// The plan of one symbol from the database's state now (another agent may have written it).
+    static func replan(
+        symbol: String, manifest: Manifest, info: ExchangeInfo, serverTime: Int64, force: [ForceSelector],
+        store: any Store
+    ) async throws -> [SeriesPlan] {
+        var summaries: [SeriesKey: SeriesSummary] = [:]
+        var gaps: [SeriesKey: [TimeRange]] = [:]
+        for summary in try await store.summaries(market: manifest.source.market) where summary.key.symbol == symbol {
+            summaries[summary.key] = summary
+            if summary.hasInteriorGaps { gaps[summary.key] = try await store.gaps(of: summary.key) }
+        }
+        let snapshot = StoreSnapshot(lineageID: nil, summaries: summaries, gaps: gaps)
+        let instruments = info.instruments.filter { $0.symbol == symbol }
+        let plan = Planner.plan(
+            Planner.Input(
+                manifest: manifest,
+                exchangeInfo: ExchangeInfo(instruments: instruments, weightLimitPerMinute: info.weightLimitPerMinute),
+                serverTime: serverTime, snapshot: snapshot, force: force))
+        return plan.series.filter { $0.symbol == symbol }
     }
 
     /// Writes the report to its path (or stdout) and records the run; failures to write are printed, not fatal.
