@@ -74,7 +74,9 @@ struct PlanRenderingTests {
     }
 
     @Test func collapsesLongGroups() throws {
-        try check(Self.mixedPlan().render(Plan.RenderOptions(color: false, maxLinesPerGroup: 1)), against: "mixed-plan-collapsed.txt")
+        try check(
+            Self.mixedPlan().render(Plan.RenderOptions(color: false, maxLinesPerGroup: 1)),
+            against: "mixed-plan-collapsed.txt")
     }
 
     @Test func coloursOnlyWhenAsked() {
