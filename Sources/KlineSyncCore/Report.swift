@@ -59,6 +59,10 @@ public struct Report: Sendable, Hashable, Codable {
         public var barsInserted: Int = 0
         public var barsUpdated: Int = 0
         public var barsDeleted: Int = 0
+        /// HTTP 429 answers the client received (zero in normal operation).
+        public var rateLimited: Int = 0
+        /// HTTP 418 answers the client received.
+        public var bans: Int = 0
 
         public init() {}
     }

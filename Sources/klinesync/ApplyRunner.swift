@@ -107,8 +107,11 @@ struct ApplyRunner {
             }
         }
         progress.start(total: Set(plan.series.filter(\.hasChanges).map(\.symbol)).count)
-        let report = await task.value
+        var report = await task.value
         signals.cancel()
+        let stats = await session.client.stats()
+        report.totals.rateLimited = stats.rateLimited
+        report.totals.bans = stats.bans
         progress.finish()
         await writeReport(report, store: store)
         if !quiet { print(report.summaryLine) }
