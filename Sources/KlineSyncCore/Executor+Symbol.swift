@@ -15,6 +15,16 @@ extension Executor {
             } catch {
                 let info = Executor.errorInfo(error)
                 reports[index].error = info
+                // The requests of the failed range count too: the exchange saw them and they used weight.
+                switch error as? ExchangeError {
+                case .exhausted(let attempts, _)?:
+                    reports[index].requests += attempts
+                    reports[index].retries += attempts - 1
+                case .rejected(let status, _, _, _)? where status > 0:
+                    reports[index].requests += 1
+                default:
+                    break
+                }
                 failure = info
                 if case ExchangeError.banned = error {
                     options.stop.stop(reason: "the exchange banned this IP: \(error)")
