@@ -73,7 +73,7 @@ extension Executor {
         var write = SeriesWrite(key: seriesPlan.key(market: plan.market))
         for action in seriesPlan.actions {
             switch action.kind {
-            case .prune, .replace:
+            case .prune:
                 write.deleteRanges.append(contentsOf: action.ranges)
             default: break
             }
@@ -95,11 +95,16 @@ extension Executor {
                     report.listingFloor = Timestamp.format(first.openTime)
                     covered = first.openTime
                 }
+                var uncovered: [TimeRange] = []
                 for bar in bars {
-                    if bar.openTime > covered { write.emptyRanges.append(TimeRange(start: covered, end: bar.openTime)) }
+                    if bar.openTime > covered { uncovered.append(TimeRange(start: covered, end: bar.openTime)) }
                     covered = interval.next(bar.openTime)
                 }
-                if covered < range.end { write.emptyRanges.append(TimeRange(start: covered, end: range.end)) }
+                if covered < range.end { uncovered.append(TimeRange(start: covered, end: range.end)) }
+                write.emptyRanges.append(contentsOf: uncovered)
+                // A replace upserts what came back (so revised bars count as updated, identical ones as unchanged)
+                // and deletes only the stored bars the exchange no longer has, all in the symbol's transaction.
+                if action.kind == .replace { write.deleteRanges.append(contentsOf: uncovered) }
                 write.bars.append(contentsOf: bars)
             }
         }
