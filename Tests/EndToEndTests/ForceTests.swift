@@ -46,10 +46,9 @@ import Testing
                 let series = try #require(report.symbols.first?.series.first { $0.interval == "1h" })
                 #expect(series.actions == [.replace])
                 #expect(series.barsFetched == 3 && series.requests == 1)
-                // The revised bar is counted as changed: updated in place, or replaced (deleted and inserted).
-                #expect(
-                    series.barsUpdated == 1 || (series.barsDeleted == 3 && series.barsInserted == 3),
-                    "\(series)")
+                // The revised bar is the one change: updated in place; the two identical ones are left alone.
+                #expect(series.barsUpdated == 1 && series.barsInserted == 0 && series.barsDeleted == 0, "\(series)")
+                #expect(report.totals.barsUpdated == 1)
                 #expect(try await workspace.storedBars(target, hour) == expected)
                 try await expectNoOpenBarStored(workspace, symbols: symbols, now: simulator.now)
                 try await SchemaCheck.expectValid(reports: [workspace.path("first.json"), workspace.path("forced.json")])
@@ -84,6 +83,8 @@ import Testing
                 #expect(report.status == .partial)
                 let statuses = Dictionary(uniqueKeysWithValues: report.symbols.map { ($0.symbol, $0.status) })
                 #expect(statuses == [kept: .failed, replaced: .ok])
+                let counts = report.symbols.first { $0.symbol == replaced }?.series.map(\.barsUpdated)
+                #expect(counts == [5, 2], "the revised bars of the replaced symbol are updated")
 
                 #expect(try await workspace.storedBars(kept, hour) == keptBefore.0, "the failed force kept the old bars")
                 #expect(try await workspace.storedBars(kept, day) == keptBefore.1)
