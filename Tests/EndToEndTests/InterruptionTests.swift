@@ -84,6 +84,38 @@ import Testing
             }
         }
     }
+
+    @Test func secondSigintAbandonsSymbolsInFlightAndRollsThemBack() async throws {
+        try await Workspace.with { workspace in
+            try await TestSimulator.with(symbols: 30, latencyMillis: Self.latency) { simulator in
+                let symbols = simulator.tradingPerpetuals(16)
+                var manifest = ManifestText(simulator: simulator, symbols: symbols)
+                manifest.concurrency = 2
+                try workspace.writeManifest(manifest.yaml)
+
+                let run = try CLI.start(["apply", "manifest.yaml", "--report", workspace.path("report.json")], in: workspace.folder)
+                try await waitUntil(atLeast: 3, symbolsOf: workspace, run: run)
+                run.send(SIGINT)
+                try await Task.sleep(for: .milliseconds(30))
+                run.send(SIGINT)
+                let output = try await run.wait(timeout: .seconds(20))
+                #expect(!output.killedBySignal && output.exitCode == 2, "\(output)")
+
+                let report = try workspace.readReport("report.json", context: output)
+                #expect(report.interrupted && report.status == .partial)
+                #expect(report.symbols.map(\.symbol) == symbols)
+                let ok = Set(report.symbols.filter { $0.status == .ok }.map(\.symbol))
+                for symbol in report.symbols where symbol.status == .failed {
+                    #expect(symbol.error?.code == "interrupted", "\(symbol.symbol): \(String(describing: symbol.error))")
+                }
+                let (complete, untouched) = try await expectCompleteOrUntouched(
+                    workspace, simulator, symbols: symbols, windows: Self.windows)
+                #expect(complete == ok)
+                #expect(untouched == Set(symbols).subtracting(ok))
+                try await SchemaCheck.expectValid(reports: [workspace.path("report.json")])
+            }
+        }
+    }
 }
 
 /// Waits until `count` symbols have bars committed in the workspace's database; fails if the run ends first.

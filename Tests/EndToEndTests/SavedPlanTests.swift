@@ -35,8 +35,12 @@ import Testing
                 simulator.advance(by: 2 * 3_600_000)
                 let later = try await workspace.run("plan", "manifest.yaml", "--out", "stale.json")
                 #expect(later.exitCode == 0, "\(later)")
-                let (other, _) = try await workspace.apply(report: "other.json")
+                // (This apply writes its report to the manifest's report.path: reports/{run_id}.json.)
+                let other = try await workspace.run("apply", "manifest.yaml")
                 #expect(other.exitCode == 0, "\(other)")
+                let reports = try FileManager.default.contentsOfDirectory(atPath: workspace.path("reports"))
+                #expect(reports.count == 1 && reports[0].hasSuffix(".json"), "\(reports)")
+                #expect(other.stdout.contains("Report: \(workspace.path("reports"))/"), "\(other)")
                 let before = try Self.dump(workspace)
 
                 let (stale, refused) = try await workspace.apply(report: "stale-report.json", input: "stale.json")
