@@ -53,10 +53,12 @@ import Testing
                     #expect(symbol.series.first?.actions == [.extend])
                 }
                 reference.setNow(testNow + 3 * 3_600_000)
-                let window = TimeRange(start: hour.advance(hour.floor(testNow), by: -48), end: hour.floor(reference.now))
+                let window = TimeRange(
+                    start: hour.advance(hour.floor(testNow), by: -48), end: hour.floor(reference.now))
                 for symbol in symbols {
                     let stored = try await workspace.storedBars(symbol, hour)
-                    #expect(stored == reference.expectedBars(symbol: symbol, interval: hour, range: window), "\(symbol) 1h")
+                    #expect(
+                        stored == reference.expectedBars(symbol: symbol, interval: hour, range: window), "\(symbol) 1h")
                 }
                 try await expectNoOpenBarStored(workspace, symbols: symbols, now: reference.now)
 

@@ -93,7 +93,9 @@ import Testing
 
                 let done = try await first.wait(timeout: .seconds(30))
                 #expect(done.exitCode == 0, "\(done)")
-                try await SchemaCheck.expectValid(reports: [workspace.path("first.json"), workspace.path("second.json")])
+                try await SchemaCheck.expectValid(reports: [
+                    workspace.path("first.json"), workspace.path("second.json"),
+                ])
             }
         }
     }
@@ -122,7 +124,8 @@ import Testing
     @Test func reportDashPrintsTheReportOnStdout() async throws {
         try await Workspace.with { workspace in
             try await TestSimulator.with { simulator in
-                try workspace.writeManifest(ManifestText(simulator: simulator, symbols: simulator.tradingPerpetuals(3)).yaml)
+                try workspace.writeManifest(
+                    ManifestText(simulator: simulator, symbols: simulator.tradingPerpetuals(3)).yaml)
                 let output = try await workspace.run("apply", "manifest.yaml", "--report", "-")
                 #expect(output.exitCode == 0, "\(output)")
                 let report = try JSONCoding.decoder().decode(Report.self, from: Data(output.stdout.utf8))

@@ -51,7 +51,9 @@ import Testing
                 #expect(report.totals.barsUpdated == 1)
                 #expect(try await workspace.storedBars(target, hour) == expected)
                 try await expectNoOpenBarStored(workspace, symbols: symbols, now: simulator.now)
-                try await SchemaCheck.expectValid(reports: [workspace.path("first.json"), workspace.path("forced.json")])
+                try await SchemaCheck.expectValid(reports: [
+                    workspace.path("first.json"), workspace.path("forced.json"),
+                ])
             }
         }
     }
@@ -86,12 +88,19 @@ import Testing
                 let counts = report.symbols.first { $0.symbol == replaced }?.series.map(\.barsUpdated)
                 #expect(counts == [5, 2], "the revised bars of the replaced symbol are updated")
 
-                #expect(try await workspace.storedBars(kept, hour) == keptBefore.0, "the failed force kept the old bars")
+                #expect(
+                    try await workspace.storedBars(kept, hour) == keptBefore.0, "the failed force kept the old bars")
                 #expect(try await workspace.storedBars(kept, day) == keptBefore.1)
-                #expect(try await workspace.storedBars(replaced, hour) == simulator.expectedLatest(48, symbol: replaced, interval: hour))
-                #expect(try await workspace.storedBars(replaced, day) == simulator.expectedLatest(10, symbol: replaced, interval: day))
+                #expect(
+                    try await workspace.storedBars(replaced, hour)
+                        == simulator.expectedLatest(48, symbol: replaced, interval: hour))
+                #expect(
+                    try await workspace.storedBars(replaced, day)
+                        == simulator.expectedLatest(10, symbol: replaced, interval: day))
                 let untouched = try #require(symbols.last)
-                #expect(try await workspace.storedBars(untouched, hour) == simulator.expectedLatest(48, symbol: untouched, interval: hour))
+                #expect(
+                    try await workspace.storedBars(untouched, hour)
+                        == simulator.expectedLatest(48, symbol: untouched, interval: hour))
                 try await SchemaCheck.expectValid(reports: [workspace.path("forced.json")])
             }
         }

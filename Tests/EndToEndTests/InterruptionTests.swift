@@ -23,7 +23,8 @@ import Testing
                 manifest.concurrency = 2
                 try workspace.writeManifest(manifest.yaml)
 
-                let run = try CLI.start(["apply", "manifest.yaml", "--report", workspace.path("killed.json")], in: workspace.folder)
+                let run = try CLI.start(
+                    ["apply", "manifest.yaml", "--report", workspace.path("killed.json")], in: workspace.folder)
                 try await waitUntil(atLeast: 3, symbolsOf: workspace, run: run)
                 run.send(SIGKILL)
                 let killed = try await run.wait(timeout: .seconds(10))
@@ -57,7 +58,8 @@ import Testing
                 manifest.concurrency = 2
                 try workspace.writeManifest(manifest.yaml)
 
-                let run = try CLI.start(["apply", "manifest.yaml", "--report", workspace.path("report.json")], in: workspace.folder)
+                let run = try CLI.start(
+                    ["apply", "manifest.yaml", "--report", workspace.path("report.json")], in: workspace.folder)
                 try await waitUntil(atLeast: 3, symbolsOf: workspace, run: run)
                 run.send(SIGINT)
                 let output = try await run.wait(timeout: .seconds(20))
@@ -93,7 +95,8 @@ import Testing
                 manifest.concurrency = 2
                 try workspace.writeManifest(manifest.yaml)
 
-                let run = try CLI.start(["apply", "manifest.yaml", "--report", workspace.path("report.json")], in: workspace.folder)
+                let run = try CLI.start(
+                    ["apply", "manifest.yaml", "--report", workspace.path("report.json")], in: workspace.folder)
                 try await waitUntil(atLeast: 3, symbolsOf: workspace, run: run)
                 run.send(SIGINT)
                 try await Task.sleep(for: .milliseconds(30))
@@ -106,7 +109,8 @@ import Testing
                 #expect(report.symbols.map(\.symbol) == symbols)
                 let ok = Set(report.symbols.filter { $0.status == .ok }.map(\.symbol))
                 for symbol in report.symbols where symbol.status == .failed {
-                    #expect(symbol.error?.code == "interrupted", "\(symbol.symbol): \(String(describing: symbol.error))")
+                    #expect(
+                        symbol.error?.code == "interrupted", "\(symbol.symbol): \(String(describing: symbol.error))")
                 }
                 let (complete, untouched) = try await expectCompleteOrUntouched(
                     workspace, simulator, symbols: symbols, windows: Self.windows)

@@ -26,7 +26,8 @@ import Testing
                 #expect(ok.exitCode == 0, "\(ok)")
 
                 let converged = try await workspace.run("plan", "manifest.yaml", "--json")
-                try converged.stdout.write(toFile: workspace.path("replace-only.json"), atomically: true, encoding: .utf8)
+                try converged.stdout.write(
+                    toFile: workspace.path("replace-only.json"), atomically: true, encoding: .utf8)
 
                 var unreachable = manifest
                 unreachable.baseURL = "http://127.0.0.1:1"
