@@ -70,11 +70,14 @@ import Testing
 
     @Test func secondConcurrentApplyExitsOneNamingTheHolder() async throws {
         try await Workspace.with { workspace in
-            // 8 symbols × 2 series at 150 ms, one at a time: the first apply holds the lock for about 2.5 s.
-            try await TestSimulator.with(symbols: 20, latencyMillis: 150) { simulator in
-                var manifest = ManifestText(simulator: simulator, symbols: simulator.tradingPerpetuals(8))
+            // The first apply's first klines response takes 4 s (one symbol at a time), so it holds the lock for at
+            // least that long, however slow the machine is.
+            try await TestSimulator.with(symbols: 20) { simulator in
+                let symbols = simulator.tradingPerpetuals(4)
+                var manifest = ManifestText(simulator: simulator, symbols: symbols)
                 manifest.concurrency = 1
                 try workspace.writeManifest(manifest.yaml)
+                simulator.script(symbol: symbols[0], faults: [.latency(4000)])
 
                 let first = try CLI.start(
                     ["apply", "manifest.yaml", "--report", workspace.path("first.json")], in: workspace.folder)
