@@ -123,5 +123,15 @@ let package = Package(
             ],
             exclude: ["Fixtures"]
         ),
+        // End to end: the built `klinesync` binary over real loopback HTTP into real SQLite files.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "KlineSyncCore",
+                "KlineSyncSimulator",
+                "KlineSyncSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ]
 )

@@ -15,6 +15,16 @@ extension Executor {
             } catch {
                 let info = Executor.errorInfo(error)
                 reports[index].error = info
+                // The requests of the failed range count too: the exchange saw them and they used weight.
+                switch error as? ExchangeError {
+                case .exhausted(let attempts, _)?:
+                    reports[index].requests += attempts
+                    reports[index].retries += attempts - 1
+                case .rejected(let status, _, _, _)? where status > 0:
+                    reports[index].requests += 1
+                default:
+                    break
+                }
                 failure = info
                 if case ExchangeError.banned = error {
                     options.stop.stop(reason: "the exchange banned this IP: \(error)")
@@ -63,7 +73,7 @@ extension Executor {
         var write = SeriesWrite(key: seriesPlan.key(market: plan.market))
         for action in seriesPlan.actions {
             switch action.kind {
-            case .prune, .replace:
+            case .prune:
                 write.deleteRanges.append(contentsOf: action.ranges)
             default: break
             }
@@ -85,11 +95,16 @@ extension Executor {
                     report.listingFloor = Timestamp.format(first.openTime)
                     covered = first.openTime
                 }
+                var uncovered: [TimeRange] = []
                 for bar in bars {
-                    if bar.openTime > covered { write.emptyRanges.append(TimeRange(start: covered, end: bar.openTime)) }
+                    if bar.openTime > covered { uncovered.append(TimeRange(start: covered, end: bar.openTime)) }
                     covered = interval.next(bar.openTime)
                 }
-                if covered < range.end { write.emptyRanges.append(TimeRange(start: covered, end: range.end)) }
+                if covered < range.end { uncovered.append(TimeRange(start: covered, end: range.end)) }
+                write.emptyRanges.append(contentsOf: uncovered)
+                // A replace upserts what came back (so revised bars count as updated, identical ones as unchanged)
+                // and deletes only the stored bars the exchange no longer has, all in the symbol's transaction.
+                if action.kind == .replace { write.deleteRanges.append(contentsOf: uncovered) }
                 write.bars.append(contentsOf: bars)
             }
         }

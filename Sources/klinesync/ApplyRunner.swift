@@ -76,7 +76,10 @@ struct ApplyRunner {
 
     func execute(_ plan: Plan, info: ExchangeInfo, store: any Store, session: Session, started: Date) async -> Int32 {
         let stop = StopSignal()
-        let progress = ProgressPrinter(quiet: quiet, live: Terminal.stdoutIsTTY, client: session.client)
+        // With `--report -`, stdout carries the report alone (for pipes into jq): no progress, summary on stderr.
+        let reportOnStdout = reportPath == "-"
+        let progress = ProgressPrinter(
+            quiet: quiet || reportOnStdout, live: Terminal.stdoutIsTTY, client: session.client)
         let instruments = Dictionary(info.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
         var options = Executor.Options(
             runID: runID, concurrency: manifest.pacing.concurrency, instruments: instruments, stop: stop,
@@ -114,7 +117,8 @@ struct ApplyRunner {
         report.totals.bans = stats.bans
         progress.finish()
         await writeReport(report, store: store)
-        if !quiet { print(report.summaryLine) }
+        if !quiet, reportOnStdout { Terminal.printError(report.summaryLine) }
+        if !quiet, !reportOnStdout { print(report.summaryLine) }
         if !quiet, reportPath != "-" { print("Report: \(reportPath)") }
         for symbol in report.symbols where symbol.status == .failed {
             Terminal.printError("error: \(symbol.symbol): \(symbol.error?.message ?? "failed")")

@@ -104,7 +104,7 @@ struct ExecutorTests {
         #expect(after.count == before.count)
         #expect(Array(after.dropLast(3)) == Array(before.dropLast(3)))
         #expect(after.suffix(3).allSatisfy { $0.close.hasSuffix(".10") })
-        #expect(run.totals.barsDeleted == 3 && run.totals.barsInserted == 3)
+        #expect(run.totals.barsUpdated == 3 && run.totals.barsDeleted == 0 && run.totals.barsInserted == 0)
     }
 
     @Test func stopSignalSkipsRemainingSymbols() async throws {
