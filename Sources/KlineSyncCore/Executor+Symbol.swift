@@ -145,9 +145,11 @@ extension Executor {
             }
         }
         let status: Report.Status
+        let interrupted = options.stop.reason?.hasPrefix("interrupted") ?? false
         if totals.symbolsFailed == 0 && totals.symbolsSkipped == 0 {
             status = .ok
-        } else if totals.symbolsOk > 0 {
+        } else if totals.symbolsOk > 0 || interrupted {
+            // An interrupted run stopped on request: what it committed is whole, the rest is left for a re-run.
             status = .partial
         } else {
             status = .failed
@@ -160,6 +162,6 @@ extension Executor {
             finishedAt: Timestamp.format(Int64(finished.timeIntervalSince1970 * 1000)),
             durationSeconds: finished.timeIntervalSince(started), status: status,
             error: options.stop.reason.map { Report.ErrorInfo(code: "stopped", message: $0) },
-            interrupted: options.stop.isStopped, totals: totals, symbols: results)
+            interrupted: interrupted, totals: totals, symbols: results)
     }
 }

@@ -123,7 +123,6 @@ struct ApplyRunner {
         for symbol in report.symbols where symbol.status == .failed {
             Terminal.printError("error: \(symbol.symbol): \(symbol.error?.message ?? "failed")")
         }
-        if report.interrupted { return report.totals.symbolsOk > 0 || report.totals.symbolsSkipped > 0 ? 2 : 1 }
         switch report.status {
         case .ok: return 0
         case .partial: return 2
