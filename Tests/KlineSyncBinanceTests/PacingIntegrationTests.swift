@@ -3,13 +3,14 @@ import Testing
 
 @testable import KlineSyncBinance
 
-/// Weight budget over a real loopback server whose minutes follow the same (60× fast) clock as the client.
+/// Weight budget over a real loopback server whose minutes follow the same fast clock as the client (10× for the
+/// budget tests, so that scheduling stalls on a loaded machine stay small in scaled time).
 @Suite(.serialized) struct PacingIntegrationTests {
     @Test func thirtyTwoInFlightStayWithinA600Budget() async throws {
         var config = ScriptedBinanceServer.Configuration(market: .spot)
         config.weightLimit = 600
         let pacing = ClientPacing(weightPerMinute: 600, concurrency: 32)
-        try await Harness.run(config, pacing: pacing) { server, client in
+        try await Harness.run(config, factor: 10, pacing: pacing) { server, client in
             _ = try await client.serverTime()
             _ = try await client.exchangeInfo()
             let hour = try #require(Interval(name: "1h"))
