@@ -3,14 +3,18 @@ import Logging
 
 extension BinanceClient {
     /// Every closed bar of `symbol` at `interval` with an open time in `range`, fetched in the pages
-    /// `Paging.pages` plans (the planner's estimates use the same plan).
+    /// `Paging.pages` plans (the planner's estimates use the same plan) and handed to `receive` page by page, in
+    /// order.
     ///
-    /// Pages are fetched concurrently (at most `pacing.concurrency` at a time, all through the limiter) and
-    /// assembled in order. Each page is parsed and validated; any problem fails the whole series and returns
-    /// nothing. Bars whose close time is not before `horizon` (the still-open bar) are dropped. When the first
-    /// bar returned is later than the start asked for, `listingFloor` is set to it.
-    public func fetchBars(symbol: String, interval: Interval, range: TimeRange, horizon: Int64) async throws -> BarFetch
-    {
+    /// Pages are fetched concurrently (at most `pacing.concurrency` at a time, all through the limiter); a page
+    /// that arrives early waits for the ones before it, and no page starts more than twice that window ahead of the
+    /// first one not yet handed over, so memory stays bounded however long the range. Each page is parsed and
+    /// validated; any problem fails the fetch (pages already handed over are the caller's to discard). Bars whose
+    /// close time is not before `horizon` (the still-open bar) are dropped. When the first bar returned is later
+    /// than the start asked for, `listingFloor` is set to it.
+    public func fetchBars(
+        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, receive: ([Bar]) async throws -> Void
+    ) async throws -> BarFetch {
         let path = market.pathPrefix + "/klines"
         guard Instrument.isValidSymbol(symbol) else {
             throw ExchangeError.rejected(
@@ -22,40 +26,44 @@ extension BinanceClient {
                 path: path)
         }
         let pages = Paging.pages(market: market, interval: interval, range: range)
-        guard !pages.isEmpty else { return BarFetch(bars: []) }
-        let results = try await fetchPages(pages, symbol: symbol, interval: interval, path: path)
-
         var fetch = BarFetch(bars: [])
-        fetch.bars.reserveCapacity(results.reduce(0) { $0 + $1.value.count })
-        for outcome in results {
+        guard !pages.isEmpty else { return fetch }
+        var seenBar = false
+        var delivered = 0
+        try await fetchPages(pages, symbol: symbol, interval: interval, path: path) { outcome in
             fetch.requests += outcome.requests
             fetch.weight += outcome.weight
             fetch.retries += outcome.retries
-            fetch.bars.append(contentsOf: outcome.value)
-        }
-        if let first = fetch.bars.first, first.openTime > pages[0].startTime {
-            fetch.listingFloor = first.openTime
-        }
-        if let firstOpen = fetch.bars.firstIndex(where: { $0.closeTime >= horizon }) {
-            fetch.bars.removeSubrange(firstOpen...)
+            var bars = outcome.value
+            if !seenBar, let first = bars.first {
+                seenBar = true
+                if first.openTime > pages[0].startTime { fetch.listingFloor = first.openTime }
+            }
+            if let open = bars.firstIndex(where: { $0.closeTime >= horizon }) { bars.removeSubrange(open...) }
+            delivered += bars.count
+            if !bars.isEmpty { try await receive(bars) }
         }
         logger.debug(
             "fetched bars",
             metadata: [
-                "symbol": "\(symbol)", "interval": "\(interval.name)", "bars": "\(fetch.bars.count)",
+                "symbol": "\(symbol)", "interval": "\(interval.name)", "bars": "\(delivered)",
                 "requests": "\(fetch.requests)", "weight": "\(fetch.weight)",
             ])
         return fetch
     }
 
-    /// Fetches the pages with a sliding window of concurrent tasks; results come back in page order.
+    /// Fetches the pages with a sliding window of concurrent tasks and hands each result to `receive` in page order.
     private func fetchPages(
-        _ pages: [Page], symbol: String, interval: Interval, path: String
-    ) async throws -> [Outcome<[Bar]>] {
+        _ pages: [Page], symbol: String, interval: Interval, path: String,
+        receive: (Outcome<[Bar]>) async throws -> Void
+    ) async throws {
         let width = max(1, min(pacing.concurrency, pages.count))
-        return try await withThrowingTaskGroup(of: (Int, Outcome<[Bar]>).self) { group in
-            var results = [Outcome<[Bar]>?](repeating: nil, count: pages.count)
+        // Pages that arrived before an earlier one; a new page only starts within `ahead` of the next to hand over.
+        let ahead = 2 * width
+        try await withThrowingTaskGroup(of: (Int, Outcome<[Bar]>).self) { group in
+            var early: [Int: Outcome<[Bar]>] = [:]
             var next = 0
+            var handed = 0
             func start() {
                 let index = next
                 let page = pages[index]
@@ -66,10 +74,13 @@ extension BinanceClient {
             }
             while next < width { start() }
             while let (index, outcome) = try await group.next() {
-                results[index] = outcome
-                if next < pages.count { start() }
+                early[index] = outcome
+                while let ready = early.removeValue(forKey: handed) {
+                    handed += 1
+                    try await receive(ready)
+                }
+                while next < pages.count && next - handed < ahead && next - handed - early.count < width { start() }
             }
-            return results.map { $0! }
         }
     }
 

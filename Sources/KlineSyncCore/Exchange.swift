@@ -28,9 +28,26 @@ public protocol Exchange: Sendable {
     /// The instrument list and advertised limits.
     func exchangeInfo() async throws -> ExchangeInfo
 
-    /// Every closed bar of `symbol` at `interval` whose open time lies in `range`; a bar whose close time is not
-    /// before `horizon` is dropped. Pages and retries as needed.
-    func fetchBars(symbol: String, interval: Interval, range: TimeRange, horizon: Int64) async throws -> BarFetch
+    /// Every closed bar of `symbol` at `interval` whose open time lies in `range`, handed to `receive` page by page
+    /// in open-time order (one call at a time, as pages arrive), so that a long range is never held whole; a bar
+    /// whose close time is not before `horizon` is dropped. Pages and retries as needed. The result carries the
+    /// counts and the listing floor; its `bars` is empty.
+    func fetchBars(
+        symbol: String, interval: Interval, range: TimeRange, horizon: Int64,
+        receive: ([Bar]) async throws -> Void
+    ) async throws -> BarFetch
+}
+
+extension Exchange {
+    /// Every closed bar of `symbol` at `interval` whose open time lies in `range`, collected in `bars`.
+    public func fetchBars(symbol: String, interval: Interval, range: TimeRange, horizon: Int64) async throws -> BarFetch {
+        var bars: [Bar] = []
+        var fetch = try await fetchBars(symbol: symbol, interval: interval, range: range, horizon: horizon) {
+            bars.append(contentsOf: $0)
+        }
+        fetch.bars = bars
+        return fetch
+    }
 }
 
 /// An error from the exchange or the way to it. `isRetryable` tells the retry policy what to do.

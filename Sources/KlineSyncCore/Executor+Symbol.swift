@@ -7,10 +7,13 @@ extension Executor {
         var reports = series.map { seriesReport($0) }
         var writes: [SeriesWrite] = []
         var failure: Report.ErrorInfo?
+        // Bars of this symbol held in memory (over all its series) until the transaction; beyond the symbol's
+        // share they go to spool files.
+        var held = 0
         for (index, seriesPlan) in series.enumerated() {
             let seriesStarted = Date()
             do {
-                let write = try await fetch(seriesPlan, plan: plan, into: &reports[index], stop: options.stop)
+                let write = try await fetch(seriesPlan, plan: plan, into: &reports[index], options: options, held: &held)
                 writes.append(write)
             } catch {
                 let info = Executor.errorInfo(error)
@@ -66,10 +69,16 @@ extension Executor {
     }
 
     /// Fetches the ranges of one series and works out what to write: bars, deletions, listing floor, empty ranges.
-    func fetch(_ seriesPlan: SeriesPlan, plan: Plan, into report: inout Report.SeriesReport, stop: StopSignal)
-        async throws -> SeriesWrite
-    {
+    ///
+    /// Bars arrive page by page. `held` counts the bars the symbol holds in memory over all its series; when it
+    /// passes the symbol's share of `options.memoryBars`, this series' bars move to its spool file, so a symbol
+    /// never holds much more than its share (plus one page) however long its backfill.
+    func fetch(
+        _ seriesPlan: SeriesPlan, plan: Plan, into report: inout Report.SeriesReport, options: Options,
+        held: inout Int
+    ) async throws -> SeriesWrite {
         let interval = seriesPlan.interval
+        let limit = options.memoryBarsPerSymbol
         var write = SeriesWrite(key: seriesPlan.key(market: plan.market))
         for action in seriesPlan.actions {
             switch action.kind {
@@ -80,32 +89,41 @@ extension Executor {
             guard action.kind.fetches else { continue }
             for (rangeIndex, range) in action.ranges.enumerated() {
                 try Task.checkCancellation()
-                let fetched = try await exchange.fetchBars(
-                    symbol: seriesPlan.symbol, interval: interval, range: range, horizon: plan.serverTime)
-                report.requests += fetched.requests
-                report.weight += fetched.weight
-                report.retries += fetched.retries
-                report.barsFetched += fetched.bars.count
-                let bars = fetched.bars.filter { range.contains($0.openTime) }
                 // Only the start of a create or backfill can reveal where the listing begins.
                 let mayFindFloor = (action.kind == .create || action.kind == .backfill) && rangeIndex == 0
                 var covered = range.start
-                if let first = bars.first, first.openTime > range.start, mayFindFloor {
-                    write.listingFloor = first.openTime
-                    report.listingFloor = Timestamp.format(first.openTime)
-                    covered = first.openTime
-                }
+                var sawBar = false
                 var uncovered: [TimeRange] = []
-                for bar in bars {
-                    if bar.openTime > covered { uncovered.append(TimeRange(start: covered, end: bar.openTime)) }
-                    covered = interval.next(bar.openTime)
+                let fetched = try await exchange.fetchBars(
+                    symbol: seriesPlan.symbol, interval: interval, range: range, horizon: plan.serverTime
+                ) { page in
+                    report.barsFetched += page.count
+                    let bars = page.filter { range.contains($0.openTime) }
+                    if !sawBar, let first = bars.first {
+                        sawBar = true
+                        if first.openTime > range.start, mayFindFloor {
+                            write.listingFloor = first.openTime
+                            report.listingFloor = Timestamp.format(first.openTime)
+                            covered = first.openTime
+                        }
+                    }
+                    for bar in bars {
+                        if bar.openTime > covered { uncovered.append(TimeRange(start: covered, end: bar.openTime)) }
+                        covered = interval.next(bar.openTime)
+                    }
+                    write.bars.append(contentsOf: bars)
+                    held += bars.count
+                    options.spoolStats.held(held)
+                    if held > limit { try spool(&write, held: &held, options: options) }
                 }
+                report.requests += fetched.requests
+                report.weight += fetched.weight
+                report.retries += fetched.retries
                 if covered < range.end { uncovered.append(TimeRange(start: covered, end: range.end)) }
                 write.emptyRanges.append(contentsOf: uncovered)
                 // A replace upserts what came back (so revised bars count as updated, identical ones as unchanged)
                 // and deletes only the stored bars the exchange no longer has, all in the symbol's transaction.
                 if action.kind == .replace { write.deleteRanges.append(contentsOf: uncovered) }
-                write.bars.append(contentsOf: bars)
             }
         }
         write.emptyRanges = TimeRange.merged(write.emptyRanges)
@@ -114,9 +132,28 @@ extension Executor {
         return write
     }
 
+    /// Moves the series' in-memory bars to its spool file (made on first use).
+    private func spool(_ write: inout SeriesWrite, held: inout Int, options: Options) throws {
+        guard !write.bars.isEmpty else { return }
+        let isNew = write.spooled == nil
+        if isNew { write.spooled = try BarSpool(directory: options.spoolDirectory) }
+        try write.spooled!.append(write.bars)
+        options.spoolStats.spooled(write.bars.count, newSeries: isNew)
+        held -= write.bars.count
+        write.bars = []
+        if isNew {
+            logger.debug(
+                "spooling bars to disk",
+                metadata: ["series": "\(write.key)", "folder": "\(write.spooled!.directory)"])
+        }
+    }
+
     static func errorInfo(_ error: any Error) -> Report.ErrorInfo {
         if let exchange = error as? ExchangeError {
             return Report.ErrorInfo(code: exchange.code, message: exchange.description)
+        }
+        if let spool = error as? SpoolError {
+            return Report.ErrorInfo(code: "spool", message: spool.description)
         }
         if error is CancellationError {
             return Report.ErrorInfo(code: "interrupted", message: "interrupted before commit; nothing written")

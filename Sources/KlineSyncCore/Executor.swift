@@ -36,11 +36,20 @@ public struct Executor: Sendable {
         public var replan: (@Sendable (String) async throws -> [SeriesPlan])?
         /// How long to keep coming back to symbols other agents hold (seconds).
         public var lockWaitSeconds: Double
+        /// Bars the whole run may hold in memory while symbols wait for their transaction; each symbol gets an
+        /// equal share (`memoryBars / concurrency`, at least 1,000) and spools what is beyond it to disk.
+        public var memoryBars: Int
+        /// Folder of the spool files (the system's temporary folder when nil).
+        public var spoolDirectory: String?
+        /// Counts what the spool did, for progress and tests.
+        public var spoolStats: SpoolStats
 
         public init(
             runID: String, concurrency: Int, instruments: [String: Instrument] = [:], stop: StopSignal = StopSignal(),
             observer: (any ExecutionObserver)? = nil, locks: (any SymbolLocking)? = nil,
-            replan: (@Sendable (String) async throws -> [SeriesPlan])? = nil, lockWaitSeconds: Double = 600
+            replan: (@Sendable (String) async throws -> [SeriesPlan])? = nil, lockWaitSeconds: Double = 600,
+            memoryBars: Int = Options.defaultMemoryBars, spoolDirectory: String? = nil,
+            spoolStats: SpoolStats = SpoolStats()
         ) {
             self.runID = runID
             self.concurrency = concurrency
@@ -50,6 +59,46 @@ public struct Executor: Sendable {
             self.locks = locks
             self.replan = replan
             self.lockWaitSeconds = lockWaitSeconds
+            self.memoryBars = memoryBars
+            self.spoolDirectory = spoolDirectory
+            self.spoolStats = spoolStats
+        }
+
+        /// 400,000 bars: about 80 MB of bars in memory, whatever the concurrency.
+        public static let defaultMemoryBars = 400_000
+
+        /// Bars one symbol may hold in memory before it spools.
+        public var memoryBarsPerSymbol: Int { max(1_000, memoryBars / max(1, concurrency)) }
+    }
+
+    /// What the spool did over a run. Thread-safe.
+    public final class SpoolStats: Sendable {
+        private let state = Mutex(State())
+
+        struct State {
+            var spooledBars = 0
+            var spooledSeries = 0
+            var peakSymbolBarsInMemory = 0
+        }
+
+        public init() {}
+
+        /// Bars written to spool files.
+        public var spooledBars: Int { state.withLock { $0.spooledBars } }
+        /// Series whose bars went (partly) through a spool file.
+        public var spooledSeries: Int { state.withLock { $0.spooledSeries } }
+        /// The most bars one symbol held in memory at once.
+        public var peakSymbolBarsInMemory: Int { state.withLock { $0.peakSymbolBarsInMemory } }
+
+        func spooled(_ bars: Int, newSeries: Bool) {
+            state.withLock {
+                $0.spooledBars += bars
+                if newSeries { $0.spooledSeries += 1 }
+            }
+        }
+
+        func held(_ bars: Int) {
+            state.withLock { $0.peakSymbolBarsInMemory = max($0.peakSymbolBarsInMemory, bars) }
         }
     }
 

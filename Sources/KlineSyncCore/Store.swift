@@ -21,6 +21,9 @@ public struct SeriesWrite: Sendable {
     public var deleteRanges: [TimeRange]
     /// Bars to store; an existing bar with the same open time is overwritten when it differs.
     public var bars: [Bar]
+    /// More bars to store, spooled to disk by the executor when a long fetch did not fit its memory budget. They are
+    /// written before `bars`; no open time is in both.
+    public var spooled: BarSpool?
     /// A newly discovered listing floor (the first open time the exchange has).
     public var listingFloor: Int64?
     /// Ranges the exchange confirmed empty.
@@ -35,6 +38,41 @@ public struct SeriesWrite: Sendable {
         self.bars = bars
         self.listingFloor = listingFloor
         self.emptyRanges = emptyRanges
+    }
+
+    /// Bars to store, spooled and in memory.
+    public var barCount: Int { bars.count + (spooled?.count ?? 0) }
+
+    /// The bars to store in batches: the spooled ones read back from disk `batchSize` at a time, then `bars` whole.
+    /// A store writes them with `while let batch = try batches.next() { … }`, holding one batch at a time.
+    public func barBatches(batchSize: Int = 8192) -> BarBatches {
+        BarBatches(spooled: spooled?.makeReader(batchSize: batchSize), bars: bars, batchSize: max(1, batchSize))
+    }
+}
+
+/// The bars of a `SeriesWrite`, batch by batch.
+public struct BarBatches {
+    var spooled: BarSpool.Reader?
+    let bars: [Bar]
+    let batchSize: Int
+    var position = 0
+
+    init(spooled: BarSpool.Reader?, bars: [Bar], batchSize: Int) {
+        self.spooled = spooled
+        self.bars = bars
+        self.batchSize = batchSize
+    }
+
+    /// The next batch, or nil when every bar was returned. Throws `SpoolError` when the spool cannot be read.
+    public mutating func next() throws -> [Bar]? {
+        if spooled != nil {
+            if let batch = try spooled!.next() { return batch }
+            spooled = nil
+        }
+        // The in-memory bars are already held: handed over whole, without a copy.
+        guard position == 0, !bars.isEmpty else { return nil }
+        position = bars.count
+        return bars
     }
 }
 

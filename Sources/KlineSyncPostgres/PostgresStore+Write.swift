@@ -67,9 +67,6 @@ extension PostgresStore {
             for range in series.deleteRanges + series.emptyRanges where range.isEmpty {
                 throw WriteRefusal(reason: "series \(series.key): empty or inverted range \(range.start)…\(range.end)")
             }
-            if let problem = BarColumns.firstMalformedDecimal(series.bars) {
-                throw WriteRefusal(reason: "series \(series.key): \(problem)")
-            }
         }
     }
 
@@ -94,8 +91,13 @@ extension PostgresStore {
             for try await deleted in rows.decode(Int64.self) { counts.deleted += Int(deleted) }
         }
 
-        if !series.bars.isEmpty {
-            counts = counts + (try await BarUpsert.upsert(series.bars, seriesID: seriesID, connection, logger))
+        // Malformed decimals are refused batch by batch, inside the transaction, which then rolls back.
+        var batches = series.barBatches()
+        while let batch = try batches.next() {
+            if let problem = BarColumns.firstMalformedDecimal(batch) {
+                throw WriteRefusal(reason: "series \(series.key): \(problem)")
+            }
+            counts = counts + (try await BarUpsert.upsert(batch, seriesID: seriesID, connection, logger))
         }
 
         if let floor = series.listingFloor {

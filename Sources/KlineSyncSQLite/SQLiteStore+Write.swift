@@ -106,10 +106,13 @@ extension SQLiteStore {
             }
         }
 
-        if !series.bars.isEmpty {
+        if series.barCount > 0 {
             var upsert = try BarUpsert(db)
+            var batches = series.barBatches()
             do {
-                counts = counts + (try upsert.upsert(series.bars, seriesID: seriesID))
+                while let batch = try batches.next() {
+                    counts = counts + (try upsert.upsert(batch, seriesID: seriesID))
+                }
             } catch let refusal as WriteRefusal {
                 throw WriteRefusal(reason: "series \(series.key): \(refusal.reason)")
             }

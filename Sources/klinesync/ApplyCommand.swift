@@ -32,7 +32,19 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for another apply writing to the same database.")
     var lockTimeout: Double = 5
 
+    @Option(
+        help: ArgumentHelp(
+            "Bars held in memory while symbols wait for their transaction; beyond it, bars go to a spool file.",
+            discussion: "Each symbol gets an equal share (at least 1,000). Spool files are made in TMPDIR and "
+                + "removed at once, so none is left behind. About 200 bytes a bar.",
+            valueName: "bars"))
+    var memoryBars: Int = Executor.Options.defaultMemoryBars
+
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard memoryBars >= 1_000 else { throw ValidationError("--memory-bars must be at least 1000") }
+    }
 
     func run() async throws {
         let logger = logging.bootstrap()
@@ -45,7 +57,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let reportPath = report ?? manifest.report.path(runID: runID)
         let runner = ApplyRunner(
             manifest: manifest, saved: saved, force: selectors, runID: runID, reportPath: reportPath, quiet: quiet,
-            lockTimeout: lockTimeout, logger: logger)
+            lockTimeout: lockTimeout, memoryBars: memoryBars, logger: logger)
         let code = await runner.run()
         if code != 0 { throw ExitCode(code) }
     }

@@ -13,6 +13,7 @@ struct ApplyRunner {
     let reportPath: String
     let quiet: Bool
     let lockTimeout: Double
+    let memoryBars: Int
     let logger: Logger
 
     func run() async -> Int32 {
@@ -83,7 +84,7 @@ struct ApplyRunner {
         let instruments = Dictionary(info.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
         var options = Executor.Options(
             runID: runID, concurrency: manifest.pacing.concurrency, instruments: instruments, stop: stop,
-            observer: progress)
+            observer: progress, memoryBars: memoryBars)
         if let locks = store as? any SymbolLocking {
             // Several agents may share this database: work on a symbol only under its lock, re-planned first.
             options.locks = locks
@@ -99,7 +100,8 @@ struct ApplyRunner {
             }
         }
         let executor = Executor(exchange: session.client, store: store, logger: logger)
-        let task = Task { await executor.execute(plan, options: options) }
+        let spoolStats = options.spoolStats
+        let task = Task { [options] in await executor.execute(plan, options: options) }
         let signals = SignalHandler { count, name in
             if count == 1 {
                 stop.stop(reason: "interrupted by \(name)")
@@ -111,6 +113,14 @@ struct ApplyRunner {
         }
         progress.start(total: Set(plan.series.filter(\.hasChanges).map(\.symbol)).count)
         var report = await task.value
+        if spoolStats.spooledBars > 0 {
+            logger.info(
+                "long fetches spooled to disk to bound memory",
+                metadata: [
+                    "bars": "\(spoolStats.spooledBars)", "series": "\(spoolStats.spooledSeries)",
+                    "peak_bars_in_memory_per_symbol": "\(spoolStats.peakSymbolBarsInMemory)",
+                ])
+        }
         signals.cancel()
         let stats = await session.client.stats()
         report.totals.rateLimited = stats.rateLimited

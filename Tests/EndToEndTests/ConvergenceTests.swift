@@ -68,6 +68,46 @@ import Testing
             try await SchemaCheck.expectValid(reports: [workspace.path("first.json"), workspace.path("second.json")])
         }
     }
+
+    /// A backfill longer than the memory budget goes through spool files (left nowhere) and stores exactly the
+    /// exchange's bars, in one transaction per symbol as ever.
+    @Test func longBackfillIsSpooledAndStoresExactlyTheExchangesBars() async throws {
+        try await Workspace.with { workspace in
+            var manifest = ManifestText(embedded: "{ seed: 11, symbols: 8, now: 2024-06-03T12:30:00Z }")
+            manifest.intervals = [("1m", "{ lookback: 4d }"), ("1h", "{ bars: 48 }")]
+            try workspace.writeManifest(manifest.yaml)
+            let spoolFolder = workspace.folder.appendingPathComponent("spool")
+            try FileManager.default.createDirectory(at: spoolFolder, withIntermediateDirectories: true)
+            let output = try await CLI.run(
+                [
+                    "apply", "manifest.yaml", "--report", workspace.path("spooled.json"), "--memory-bars", "1000",
+                    "--log-level", "info",
+                ], in: workspace.folder, environment: ["TMPDIR": spoolFolder.path], timeout: .seconds(120))
+            #expect(output.exitCode == 0, "\(output)")
+            #expect(output.stderr.contains("spooled to disk"), "\(output.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spoolFolder.path).isEmpty)
+            let report = try workspace.readReport("spooled.json", context: output)
+            #expect(report.status == .ok)
+
+            let minute = Interval(name: "1m")!
+            try await TestSimulator.with(symbols: 8, seed: 11) { reference in
+                let symbols = reference.tradingPerpetuals()
+                #expect(report.totals.symbolsOk == symbols.count)
+                var total = 0
+                for symbol in symbols {
+                    let stored = try await workspace.storedBars(symbol, minute)
+                    let window = TimeRange(start: testNow - 4 * 86_400_000, end: minute.floor(testNow))
+                    #expect(stored == reference.expectedBars(symbol: symbol, interval: minute, range: window), "\(symbol)")
+                    total += stored.count
+                }
+                #expect(total > 8 * 1000, "the run must have had more bars than the memory budget")
+                #expect(report.totals.barsInserted == report.totals.barsFetched)
+            }
+            let converged = try await workspace.run("plan", "manifest.yaml", "--detailed-exitcode")
+            #expect(converged.exitCode == 0, "\(converged)")
+            try await SchemaCheck.expectValid(reports: [workspace.path("spooled.json")])
+        }
+    }
 }
 
 /// No stored bar of these symbols is still open at `now` (its close time is not before now).

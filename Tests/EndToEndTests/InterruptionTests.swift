@@ -123,7 +123,7 @@ import Testing
 }
 
 /// Waits until `count` symbols have bars committed in the workspace's database; fails if the run ends first.
-func waitUntil(atLeast count: Int, symbolsOf workspace: Workspace, run: RunningCLI, timeout: Duration = .seconds(20))
+func waitUntil(atLeast count: Int, symbolsOf workspace: Workspace, run: RunningCLI, timeout: Duration = .seconds(60))
     async throws
 {
     let deadline = ContinuousClock.now + timeout

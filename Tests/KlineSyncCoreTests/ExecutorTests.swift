@@ -125,4 +125,57 @@ struct ExecutorTests {
         #expect(report.status == .partial && report.interrupted)
         #expect(exchange.calls.withLock { $0 } == 0)
     }
+
+    /// A long backfill goes through the disk spool: the symbol never holds more than its share of the memory budget
+    /// (plus one page), and the stored result is exactly what a run without spooling stores.
+    @Test func longBackfillSpoolsAndStoresTheSame() async throws {
+        let spooledManifest = manifest(
+            "  1m: { lookback: 3d }\nforce:\n  - { symbols: [AAAUSDT], intervals: [1m], range: { last: 3000 } }")
+        let exchange = FakeExchange(
+            now: now, listings: ["AAAUSDT": 0, "BBBUSDT": 0],
+            outages: [TimeRange(start: now - 30 * Self.hour, end: now - 29 * Self.hour)])
+        func run(memoryBars: Int) async throws -> ([Report.Totals], InMemoryStore, Executor.SpoolStats) {
+            let store = InMemoryStore()
+            let stats = Executor.SpoolStats()
+            var totals: [Report.Totals] = []
+            exchange.revision.withLock { $0 = 0 }
+            for pass in 0..<2 {
+                // The second run replaces the forced range with revised bars: spooled bars meet stored ones.
+                if pass == 1 { exchange.revision.withLock { $0 = 1 } }
+                let snapshot = try await StoreSnapshot.load(from: store, market: .usdm)
+                let plan = Planner.plan(
+                    Planner.Input(
+                        manifest: spooledManifest, exchangeInfo: try await exchange.exchangeInfo(), serverTime: now,
+                        snapshot: snapshot))
+                let report = await Executor(exchange: exchange, store: store).execute(
+                    plan, options: .init(runID: "r", concurrency: 2, memoryBars: memoryBars, spoolStats: stats))
+                #expect(report.status == .ok)
+                totals.append(report.totals)
+            }
+            let snapshot = try await StoreSnapshot.load(from: store, market: .usdm)
+            let check = Planner.plan(
+                Planner.Input(
+                    manifest: spooledManifest, exchangeInfo: try await exchange.exchangeInfo(), serverTime: now,
+                    snapshot: snapshot))
+            #expect(check.series.allSatisfy { $0.actions.allSatisfy { $0.kind == .noop || $0.kind == .replace } })
+            return (totals, store, stats)
+        }
+        let (plainTotals, plain, plainStats) = try await run(memoryBars: 10_000_000)
+        let (totals, spooled, stats) = try await run(memoryBars: 2_000)  // 1,000 bars per symbol at concurrency 2
+        #expect(totals.map(\.barsInserted) == plainTotals.map(\.barsInserted))
+        #expect(totals.map(\.barsUpdated) == plainTotals.map(\.barsUpdated))
+        #expect(totals[1].barsUpdated == 2940 && totals[1].barsInserted == 0 && totals[1].barsFetched == 2940)  // 60 in the outage
+        #expect(plainStats.spooledBars == 0)
+        #expect(stats.spooledBars > 8_000)
+        #expect(stats.spooledSeries == 3)  // both 1m series, then the forced one; 1h (300) and 4h (50) stay in memory
+        #expect(stats.peakSymbolBarsInMemory <= 1_000 + 499)
+        for symbol in ["AAAUSDT", "BBBUSDT"] {
+            for interval in ["1m", "1h", "4h"] {
+                let key = SeriesKey(market: .usdm, symbol: symbol, interval: Interval(name: interval)!)
+                let expected = try await plain.bars(of: key, in: nil)
+                #expect(expected.count > 0)
+                #expect(try await spooled.bars(of: key, in: nil) == expected, "\(symbol) \(interval)")
+            }
+        }
+    }
 }

@@ -49,7 +49,7 @@ final class InMemoryStore: Store {
     func instruments(market: Market) async throws -> [Instrument] { [] }
 
     func write(_ batch: SymbolWrite) async throws -> [WriteCounts] {
-        state.withLock { all in
+        try state.withLock { all in
             var results: [WriteCounts] = []
             for write in batch.series {
                 var data = all[write.key] ?? SeriesData()
@@ -60,13 +60,16 @@ final class InMemoryStore: Store {
                         counts.deleted += 1
                     }
                 }
-                for bar in write.bars {
+                var batches = write.barBatches(batchSize: 100)
+                while let batch = try batches.next() {
+                  for bar in batch {
                     if let old = data.bars[bar.openTime] {
                         if old == bar { counts.unchanged += 1 } else { counts.updated += 1 }
                     } else {
                         counts.inserted += 1
                     }
                     data.bars[bar.openTime] = bar
+                  }
                 }
                 if let floor = write.listingFloor { data.floor = floor }
                 data.empty = TimeRange.merged(data.empty + write.emptyRanges)
@@ -90,6 +93,7 @@ final class FakeExchange: Exchange {
     let failing = Mutex<Set<String>>([])
     let revision = Mutex(0)
     let calls = Mutex(0)
+    let pageSize = 499
 
     init(now: Int64, listings: [String: Int64], outages: [TimeRange] = []) {
         self.now = now
@@ -116,7 +120,10 @@ final class FakeExchange: Exchange {
             quoteVolume: "100", trades: 1, takerBuyBaseVolume: "0.5", takerBuyQuoteVolume: "50")
     }
 
-    func fetchBars(symbol: String, interval: Interval, range: TimeRange, horizon: Int64) async throws -> BarFetch {
+    /// Hands the bars over in pages of `pageSize`, like a client would.
+    func fetchBars(
+        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, receive: ([Bar]) async throws -> Void
+    ) async throws -> BarFetch {
         calls.withLock { $0 += 1 }
         if failing.withLock({ $0.contains(symbol) }) {
             throw ExchangeError.exhausted(
@@ -129,7 +136,13 @@ final class FakeExchange: Exchange {
             if !outages.contains(where: { $0.contains(open) }) { bars.append(bar(symbol, interval, open)) }
             open = interval.next(open)
         }
+        var start = 0
+        while start < bars.count {
+            let end = min(start + pageSize, bars.count)
+            try await receive(Array(bars[start..<end]))
+            start = end
+        }
         let pages = Paging.cost(market: market, interval: interval, range: range)
-        return BarFetch(bars: bars, requests: pages.requests, weight: pages.weight)
+        return BarFetch(bars: [], requests: pages.requests, weight: pages.weight)
     }
 }

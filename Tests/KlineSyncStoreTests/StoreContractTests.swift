@@ -89,6 +89,43 @@ import Testing
         }
     }
 
+    /// Bars spooled to disk by the executor are written like in-memory ones, in the same transaction; a bad bar among
+    /// them rolls the whole symbol back.
+    @Test(arguments: StoreBackend.all)
+    func writesSpooledBarsInTheSameTransaction(backend: StoreBackend) async throws {
+        try await backend.withStore { store, _ in
+            let key = Fixtures.key()
+            let all = Fixtures.bars(20_000)
+            _ = try await store.write(Fixtures.write(key, bars: Array(all[0..<100])))
+            var changed = all
+            changed[50].close = "1.5"
+            let spool = try BarSpool()
+            try spool.append(changed[0..<19_000])
+            var series = SeriesWrite(key: key, bars: Array(changed[19_000...]))
+            series.spooled = spool
+            let counts = try await store.write(Fixtures.write(key, series)).total
+            #expect(counts == WriteCounts(inserted: 19_900, updated: 1, unchanged: 99))
+            #expect(try await store.bars(of: key, in: nil) == changed)
+            #expect(try #require(try await store.summaries(market: .usdm).first).barCount == 20_000)
+
+            // A malformed decimal deep in the spool: nothing of the write is kept, the stored bars stay as they were.
+            var bad = Fixtures.bars(12_000).map { bar in
+                var bar = bar
+                bar.close = "7.0"
+                return bar
+            }
+            bad[11_000].volume = "1e5"
+            let badSpool = try BarSpool()
+            try badSpool.append(bad)
+            var badSeries = SeriesWrite(key: key, bars: [])
+            badSeries.spooled = badSpool
+            await #expect(throws: (any Error).self) {
+                _ = try await store.write(Fixtures.write(key, badSeries))
+            }
+            #expect(try await store.bars(of: key, in: nil) == changed)
+        }
+    }
+
     @Test(arguments: StoreBackend.all)
     func deletesRangesThenInsertsInOneWrite(backend: StoreBackend) async throws {
         try await backend.withStore { store, _ in

@@ -32,16 +32,20 @@ enum CLI {
     }
 
     /// Runs `klinesync ARGS` in `directory` and waits for it; a run longer than `timeout` is killed and fails.
-    static func run(_ arguments: [String], in directory: URL, timeout: Duration = .seconds(60)) async throws -> Output {
-        try await start(arguments, in: directory).wait(timeout: timeout)
+    static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], timeout: Duration = .seconds(60)
+    ) async throws -> Output {
+        try await start(arguments, in: directory, environment: environment).wait(timeout: timeout)
     }
 
     /// Starts `klinesync ARGS` in `directory` without waiting.
-    static func start(_ arguments: [String], in directory: URL) throws -> RunningCLI {
+    static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
+        -> RunningCLI
+    {
         try #require(
             FileManager.default.isExecutableFile(atPath: binary),
             "no klinesync binary at \(binary); run `swift build` (or `swift test`, which builds it) first")
-        return try RunningCLI(binary: binary, arguments: arguments, directory: directory)
+        return try RunningCLI(binary: binary, arguments: arguments, directory: directory, environment: environment)
     }
 }
 
@@ -52,13 +56,14 @@ final class RunningCLI: @unchecked Sendable {
     private let stderr: PipeReader
     let arguments: [String]
 
-    init(binary: String, arguments: [String], directory: URL) throws {
+    init(binary: String, arguments: [String], directory: URL, environment extra: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

@@ -1,0 +1,211 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Bars of one series that did not fit the executor's memory budget, kept in an anonymous temporary file until the
+/// symbol's transaction reads them back in batches.
+///
+/// The file is unlinked as soon as it is made, so it never outlives the process, whatever way the process ends
+/// (SIGKILL included): only the open descriptor keeps it. A record is a bar in binary: its length (4 bytes), open
+/// time, close time and trades (8 bytes each, little-endian), then its eight decimal texts, each as a 2-byte length
+/// and UTF-8 bytes.
+///
+/// Used by one task at a time (the symbol's fetch, then its write); not thread-safe.
+public final class BarSpool: @unchecked Sendable {
+    /// Where the file was made, for messages.
+    public let directory: String
+    /// Bars in the file.
+    public private(set) var count = 0
+    /// Bytes in the file.
+    public private(set) var byteCount = 0
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+
+    /// Makes an anonymous file in `directory` (the system's temporary folder by default).
+    public init(directory: String? = nil) throws(SpoolError) {
+        let folder = directory ?? FileManager.default.temporaryDirectory.path
+        self.directory = folder
+        var template = Array((folder.hasSuffix("/") ? folder : folder + "/").utf8CString.dropLast())
+        template.append(contentsOf: Array("klinesync-spool-XXXXXX".utf8CString))
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw SpoolError(directory: folder, operation: "create a spool file", errno: errno)
+        }
+        let path = String(cString: template)
+        unlink(path)
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    /// Appends bars at the end of the file.
+    public func append(_ bars: some Collection<Bar>) throws(SpoolError) {
+        guard !bars.isEmpty else { return }
+        buffer.removeAll(keepingCapacity: true)
+        for bar in bars {
+            guard Self.encode(bar, into: &buffer) else {
+                throw SpoolError(
+                    directory: directory, operation: "spool bar \(bar.openTime): a decimal text over 65,535 bytes",
+                    errno: 0)
+            }
+        }
+        let written = buffer.withUnsafeBytes { bytes -> Int in
+            var offset = 0
+            while offset < bytes.count {
+                let n = pwrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset, off_t(byteCount + offset))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return -1
+                }
+                offset += n
+            }
+            return offset
+        }
+        guard written == buffer.count else {
+            throw SpoolError(directory: directory, operation: "write \(bars.count) bars", errno: errno)
+        }
+        byteCount += written
+        count += bars.count
+    }
+
+    /// Reads the file back from the start, `batchSize` bars at a time.
+    public func makeReader(batchSize: Int = 4096) -> Reader { Reader(spool: self, batchSize: max(1, batchSize)) }
+
+    /// Reads a spool in append order. Any number of readers may read the same spool one after another.
+    public struct Reader {
+        let spool: BarSpool
+        let batchSize: Int
+        private var offset = 0
+        private var pending: [UInt8] = []
+        private var start = 0
+
+        init(spool: BarSpool, batchSize: Int) {
+            self.spool = spool
+            self.batchSize = batchSize
+        }
+
+        /// The next batch, or nil at the end.
+        public mutating func next() throws(SpoolError) -> [Bar]? {
+            var bars: [Bar] = []
+            bars.reserveCapacity(min(batchSize, spool.count))
+            while bars.count < batchSize {
+                if let bar = try decodeNext() {
+                    bars.append(bar)
+                } else {
+                    break
+                }
+            }
+            return bars.isEmpty ? nil : bars
+        }
+
+        private mutating func decodeNext() throws(SpoolError) -> Bar? {
+            if pending.count - start < 4 { try refill(need: 4) }
+            guard pending.count - start >= 4 else {
+                if pending.count > start { throw corrupt("a truncated record length") }
+                return nil
+            }
+            let length = Int(pending.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: UInt32.self) })
+            if pending.count - start < 4 + length { try refill(need: 4 + length) }
+            guard pending.count - start >= 4 + length else { throw corrupt("a truncated record") }
+            let bar = pending.withUnsafeBytes { BarSpool.decode($0, from: start + 4, length: length) }
+            guard let bar else { throw corrupt("a malformed record") }
+            start += 4 + length
+            return bar
+        }
+
+        /// Reads more of the file so that at least `need` bytes are buffered from `start`, when the file has them.
+        private mutating func refill(need: Int) throws(SpoolError) {
+            if start > 0 {
+                pending.removeFirst(start)
+                start = 0
+            }
+            let chunk = max(need - pending.count, 1 << 20)
+            let remaining = spool.byteCount - offset
+            let wanted = min(chunk, remaining)
+            guard wanted > 0 else { return }
+            let old = pending.count
+            pending.append(contentsOf: repeatElement(0, count: wanted))
+            var got = 0
+            while got < wanted {
+                let n = pending.withUnsafeMutableBytes {
+                    pread(spool.descriptor, $0.baseAddress! + old + got, wanted - got, off_t(offset + got))
+                }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    throw SpoolError(directory: spool.directory, operation: "read bars back", errno: n < 0 ? errno : 0)
+                }
+                got += n
+            }
+            offset += got
+        }
+
+        private func corrupt(_ what: String) -> SpoolError {
+            SpoolError(directory: spool.directory, operation: "read bars back (\(what))", errno: 0)
+        }
+    }
+
+    /// Appends the record of `bar`; false (and `out` unusable) when a text is too long for its 2-byte length.
+    static func encode(_ bar: Bar, into out: inout [UInt8]) -> Bool {
+        let lengthAt = out.count
+        out.append(contentsOf: [0, 0, 0, 0])
+        for value in [bar.openTime, bar.closeTime, bar.trades] {
+            withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+        }
+        for text in [
+            bar.open, bar.high, bar.low, bar.close, bar.volume, bar.quoteVolume, bar.takerBuyBaseVolume,
+            bar.takerBuyQuoteVolume,
+        ] {
+            var text = text
+            let fits = text.withUTF8 { bytes -> Bool in
+                guard let length = UInt16(exactly: bytes.count) else { return false }
+                withUnsafeBytes(of: length.littleEndian) { out.append(contentsOf: $0) }
+                out.append(contentsOf: bytes)
+                return true
+            }
+            guard fits else { return false }
+        }
+        let length = UInt32(out.count - lengthAt - 4).littleEndian
+        withUnsafeBytes(of: length) { bytes in
+            for i in 0..<4 { out[lengthAt + i] = bytes[i] }
+        }
+        return true
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer, from start: Int, length: Int) -> Bar? {
+        let end = start + length
+        guard length >= 24 + 16 else { return nil }
+        func int64(_ at: Int) -> Int64 { Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int64.self)) }
+        var cursor = start + 24
+        var texts: [String] = []
+        texts.reserveCapacity(8)
+        for _ in 0..<8 {
+            guard cursor + 2 <= end else { return nil }
+            let count = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: cursor, as: UInt16.self)))
+            cursor += 2
+            guard cursor + count <= end else { return nil }
+            texts.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + count]), as: UTF8.self))
+            cursor += count
+        }
+        guard cursor == end else { return nil }
+        return Bar(
+            openTime: int64(start), open: texts[0], high: texts[1], low: texts[2], close: texts[3], volume: texts[4],
+            closeTime: int64(start + 8), quoteVolume: texts[5], trades: int64(start + 16),
+            takerBuyBaseVolume: texts[6], takerBuyQuoteVolume: texts[7])
+    }
+}
+
+/// A spool file could not be made, written or read back.
+public struct SpoolError: Error, Sendable, CustomStringConvertible {
+    public var directory: String
+    public var operation: String
+    public var errno: Int32
+
+    public var description: String {
+        let reason = errno != 0 ? ": \(String(cString: strerror(errno)))" : ""
+        return "cannot \(operation) in the spool folder \(directory)\(reason) (set TMPDIR to another folder)"
+    }
+}
