@@ -187,7 +187,8 @@ public final class BarSpool: @unchecked Sendable {
             let count = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: cursor, as: UInt16.self)))
             cursor += 2
             guard cursor + count <= end else { return nil }
-            texts.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + count]), as: UTF8.self))
+            texts.append(
+                String(decoding: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + count]), as: UTF8.self))
             cursor += count
         }
         guard cursor == end else { return nil }

@@ -13,7 +13,8 @@ extension Executor {
         for (index, seriesPlan) in series.enumerated() {
             let seriesStarted = Date()
             do {
-                let write = try await fetch(seriesPlan, plan: plan, into: &reports[index], options: options, held: &held)
+                let write = try await fetch(
+                    seriesPlan, plan: plan, into: &reports[index], options: options, held: &held)
                 writes.append(write)
             } catch {
                 let info = Executor.errorInfo(error)

@@ -172,7 +172,8 @@ extension Store {
             }
         }
         for instrument in rows where Instrument.isValidSymbol(instrument.symbol) {
-            _ = try await write(SymbolWrite(market: market, symbol: instrument.symbol, instrument: instrument, series: []))
+            _ = try await write(
+                SymbolWrite(market: market, symbol: instrument.symbol, instrument: instrument, series: []))
         }
     }
 

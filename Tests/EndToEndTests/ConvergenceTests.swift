@@ -97,7 +97,8 @@ import Testing
                 for symbol in symbols {
                     let stored = try await workspace.storedBars(symbol, minute)
                     let window = TimeRange(start: testNow - 4 * 86_400_000, end: minute.floor(testNow))
-                    #expect(stored == reference.expectedBars(symbol: symbol, interval: minute, range: window), "\(symbol)")
+                    #expect(
+                        stored == reference.expectedBars(symbol: symbol, interval: minute, range: window), "\(symbol)")
                     total += stored.count
                 }
                 #expect(total > 8 * 1000, "the run must have had more bars than the memory budget")

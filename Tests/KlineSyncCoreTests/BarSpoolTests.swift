@@ -9,7 +9,8 @@ struct BarSpoolTests {
         Bar(
             openTime: Int64(i) * 60_000, open: "\(i).10", high: "\(i).2000000000", low: "0.000000\(i)",
             close: i % 7 == 0 ? "" : "\(i)", volume: String(repeating: "9", count: i % 300),
-            closeTime: Int64(i) * 60_000 + 59_999, quoteVolume: "12345678901234567890.123456789", trades: Int64(i) << 33,
+            closeTime: Int64(i) * 60_000 + 59_999, quoteVolume: "12345678901234567890.123456789",
+            trades: Int64(i) << 33,
             takerBuyBaseVolume: "0", takerBuyQuoteVolume: "-\(i).5")
     }
 
@@ -58,7 +59,8 @@ struct BarSpoolTests {
     @Test func seriesWriteHandsOverSpooledThenMemoryBars() throws {
         let spool = try BarSpool()
         try spool.append((0..<5000).map(bar))
-        var write = SeriesWrite(key: SeriesKey(market: .usdm, symbol: "X", interval: Interval(name: "1m")!), bars: (5000..<5100).map(bar))
+        var write = SeriesWrite(
+            key: SeriesKey(market: .usdm, symbol: "X", interval: Interval(name: "1m")!), bars: (5000..<5100).map(bar))
         write.spooled = spool
         #expect(write.barCount == 5100)
         var batches = write.barBatches(batchSize: 2048)

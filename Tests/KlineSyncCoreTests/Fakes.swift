@@ -62,14 +62,14 @@ final class InMemoryStore: Store {
                 }
                 var batches = write.barBatches(batchSize: 100)
                 while let batch = try batches.next() {
-                  for bar in batch {
-                    if let old = data.bars[bar.openTime] {
-                        if old == bar { counts.unchanged += 1 } else { counts.updated += 1 }
-                    } else {
-                        counts.inserted += 1
+                    for bar in batch {
+                        if let old = data.bars[bar.openTime] {
+                            if old == bar { counts.unchanged += 1 } else { counts.updated += 1 }
+                        } else {
+                            counts.inserted += 1
+                        }
+                        data.bars[bar.openTime] = bar
                     }
-                    data.bars[bar.openTime] = bar
-                  }
                 }
                 if let floor = write.listingFloor { data.floor = floor }
                 data.empty = TimeRange.merged(data.empty + write.emptyRanges)
