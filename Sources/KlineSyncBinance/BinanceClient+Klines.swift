@@ -3,7 +3,7 @@ import Logging
 
 extension BinanceClient {
     /// Every closed bar of `symbol` at `interval` with an open time in `range`, fetched in the pages
-    /// `Paging.pages` plans (the planner's estimates use the same plan) and handed to `receive` page by page, in
+    /// `Paging.pages` makes in the plan's `paging` mode (the planner's estimates use the same) and handed to `receive` page by page, in
     /// order.
     ///
     /// Pages are fetched concurrently (at most `pacing.concurrency` at a time, all through the limiter); a page
@@ -13,7 +13,8 @@ extension BinanceClient {
     /// close time is not before `horizon` (the still-open bar) are dropped. When the first bar returned is later
     /// than the start asked for, `listingFloor` is set to it.
     public func fetchBars(
-        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, receive: ([Bar]) async throws -> Void
+        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
+        receive: ([Bar]) async throws -> Void
     ) async throws -> BarFetch {
         let path = market.pathPrefix + "/klines"
         guard Instrument.isValidSymbol(symbol) else {
@@ -25,7 +26,7 @@ extension BinanceClient {
                 status: 0, code: -1120, message: "interval \(interval.name) is not offered on \(market.rawValue)",
                 path: path)
         }
-        let pages = Paging.pages(market: market, interval: interval, range: range)
+        let pages = Paging.pages(market: market, interval: interval, range: range, mode: paging)
         var fetch = BarFetch(bars: [])
         guard !pages.isEmpty else { return fetch }
         var seenBar = false

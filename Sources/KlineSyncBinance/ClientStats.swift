@@ -21,5 +21,21 @@ public struct ClientStats: Sendable, Hashable {
     /// The highest `X-MBX-USED-WEIGHT-1M` value the exchange reported.
     public var peakReportedWeight = 0
 
+    /// Per server minute (minutes since the epoch, as the exchange counts weight): what was sent in it and how long
+    /// requests waited because its budget was spent.
+    public var minutes: [Int64: MinuteUsage] = [:]
+
     public init() {}
+
+    /// One clock minute of the exchange's weight accounting.
+    public struct MinuteUsage: Sendable, Hashable {
+        /// Weight reserved for requests sent in this minute.
+        public var weight = 0
+        /// Requests sent in this minute.
+        public var requests = 0
+        /// Time requests spent waiting because this minute's budget was used up: the minute was rate-bound.
+        public var budgetWait: Duration = .zero
+
+        public init() {}
+    }
 }

@@ -110,6 +110,7 @@ public actor RateLimiter {
                 wakeAt = lastSend + requestDelay
             } else if ours + projectedExternal(now: now) + min(weight, budget) > budget {
                 wakeAt = clockTime(ofServerMillis: (minute + 1) * 60_000)
+                stats.minutes[minute, default: .init()].budgetWait += wakeAt - now
             } else {
                 return reserve(weight: weight, now: now, waitedSince: waited ? started : nil)
             }
@@ -128,6 +129,8 @@ public actor RateLimiter {
         lastSend = now
         stats.requests += 1
         stats.weight += weight
+        stats.minutes[minute, default: .init()].weight += weight
+        stats.minutes[minute, default: .init()].requests += 1
         if let waitedSince {
             stats.waits += 1
             stats.waitTime += now - waitedSince

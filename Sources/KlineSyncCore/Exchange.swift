@@ -30,19 +30,23 @@ public protocol Exchange: Sendable {
 
     /// Every closed bar of `symbol` at `interval` whose open time lies in `range`, handed to `receive` page by page
     /// in open-time order (one call at a time, as pages arrive), so that a long range is never held whole; a bar
-    /// whose close time is not before `horizon` is dropped. Pages and retries as needed. The result carries the
-    /// counts and the listing floor; its `bars` is empty.
+    /// whose close time is not before `horizon` is dropped. Pages are sized per `paging` (the plan's choice), with
+    /// retries as needed. The result carries the counts and the listing floor; its `bars` is empty.
     func fetchBars(
-        symbol: String, interval: Interval, range: TimeRange, horizon: Int64,
+        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
         receive: ([Bar]) async throws -> Void
     ) async throws -> BarFetch
 }
 
 extension Exchange {
     /// Every closed bar of `symbol` at `interval` whose open time lies in `range`, collected in `bars`.
-    public func fetchBars(symbol: String, interval: Interval, range: TimeRange, horizon: Int64) async throws -> BarFetch {
+    public func fetchBars(
+        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode = .leastWeight
+    ) async throws -> BarFetch {
         var bars: [Bar] = []
-        var fetch = try await fetchBars(symbol: symbol, interval: interval, range: range, horizon: horizon) {
+        var fetch = try await fetchBars(
+            symbol: symbol, interval: interval, range: range, horizon: horizon, paging: paging
+        ) {
             bars.append(contentsOf: $0)
         }
         fetch.bars = bars

@@ -96,7 +96,8 @@ extension Executor {
                 var sawBar = false
                 var uncovered: [TimeRange] = []
                 let fetched = try await exchange.fetchBars(
-                    symbol: seriesPlan.symbol, interval: interval, range: range, horizon: plan.serverTime
+                    symbol: seriesPlan.symbol, interval: interval, range: range, horizon: plan.serverTime,
+                    paging: plan.paging ?? .leastWeight
                 ) { page in
                     report.barsFetched += page.count
                     let bars = page.filter { range.contains($0.openTime) }

@@ -28,7 +28,11 @@ extension Plan {
         }
         var out = "klinesync plan: \(exchange) \(market.rawValue) → \(database)\n"
         out += "Closed bars up to server time \(Timestamp.format(serverTime)); budget \(weightBudget) weight/min, "
-        out += "concurrency \(concurrency).\n"
+        out += "concurrency \(concurrency)"
+        if paging == .fewestRequests {
+            out += "; the whole plan fits one minute of budget, so pages are sized for the fewest requests"
+        }
+        out += ".\n"
         let symbolWidth = series.map(\.symbol.count).max() ?? 8
         for kind in ActionKind.allCases where kind != .noop {
             let members = series.filter { plan in plan.actions.contains { $0.kind == kind } }

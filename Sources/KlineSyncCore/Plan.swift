@@ -19,6 +19,8 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Weight-per-minute budget the estimate assumes.
     public var weightBudget: Int
     public var concurrency: Int
+    /// How the estimate and the fetch size pages (nil in plans saved before it was recorded: least weight).
+    public var paging: Paging.Mode?
     /// Every series of the universe and every stored series that left it.
     public var series: [SeriesPlan]
     public var totals: PlanTotals

@@ -1,7 +1,7 @@
 extension Planner {
-    static func planSeries(key: SeriesKey, rule: Manifest.IntervalRule, instrument: Instrument, input: Input)
-        -> SeriesPlan
-    {
+    static func planSeries(
+        key: SeriesKey, rule: Manifest.IntervalRule, instrument: Instrument, input: Input, paging: Paging.Mode
+    ) -> SeriesPlan {
         let interval = key.interval
         let market = key.market
         let summary = input.snapshot.summaries[key]
@@ -19,7 +19,7 @@ extension Planner {
             for range in ranges {
                 bars += interval.count(from: range.start, to: range.end)
                 if kind.fetches {
-                    let cost = Paging.cost(market: market, interval: interval, range: range)
+                    let cost = Paging.cost(market: market, interval: interval, range: range, mode: paging)
                     requests += cost.requests
                     weight += cost.weight
                 }

@@ -66,15 +66,36 @@ public enum Planner {
     public static func plan(_ input: Input) -> Plan {
         let manifest = input.manifest
         let market = manifest.source.market
-        var series: [SeriesPlan] = []
-        var planned = Set<SeriesKey>()
-        for instrument in universe(manifest, input.exchangeInfo) {
-            for rule in manifest.intervals {
-                let key = SeriesKey(market: market, symbol: instrument.symbol, interval: rule.interval)
-                planned.insert(key)
-                series.append(planSeries(key: key, rule: rule, instrument: instrument, input: input))
+        let budget = budget(manifest, input.exchangeInfo)
+        let universe = universe(manifest, input.exchangeInfo)
+        func planAll(_ paging: Paging.Mode) -> [SeriesPlan] {
+            universe.flatMap { instrument in
+                manifest.intervals.map { rule in
+                    planSeries(
+                        key: SeriesKey(market: market, symbol: instrument.symbol, interval: rule.interval), rule: rule,
+                        instrument: instrument, input: input, paging: paging)
+                }
             }
         }
+        var series = planAll(.leastWeight)
+        // A run whose whole weight fits one minute of budget is not limited by weight but by round trips: then
+        // pages are sized for the fewest requests.
+        var paging = Paging.Mode.leastWeight
+        var fewest = (requests: 0, weight: 0)
+        for plan in series {
+            for action in plan.actions where action.kind.fetches {
+                for range in action.ranges {
+                    let cost = Paging.cost(market: market, interval: plan.interval, range: range, mode: .fewestRequests)
+                    fewest.requests += cost.requests
+                    fewest.weight += cost.weight
+                }
+            }
+        }
+        if fewest.weight <= budget && fewest.requests < series.reduce(0, { $0 + $1.requests }) {
+            paging = .fewestRequests
+            series = planAll(.fewestRequests)
+        }
+        let planned = Set(series.map { $0.key(market: market) })
         for (key, summary) in input.snapshot.summaries.sorted(by: { $0.key < $1.key })
         where !planned.contains(key) && summary.barCount > 0 {
             series.append(
@@ -83,12 +104,12 @@ public enum Planner {
                     actions: [PlannedAction(kind: .retire, ranges: [], bars: 0, requests: 0, weight: 0)],
                     fingerprint: fingerprint(summary)))
         }
-        let budget = budget(manifest, input.exchangeInfo)
         return Plan(
             manifestPath: manifest.path, manifestDigest: manifest.digest, exchange: Market.exchangeName,
             market: market, database: input.database, lineageId: input.snapshot.lineageID,
             serverTime: input.serverTime, weightBudget: budget, concurrency: manifest.pacing.concurrency,
-            series: series, totals: totals(series, budget: budget, concurrency: manifest.pacing.concurrency))
+            paging: paging, series: series,
+            totals: totals(series, budget: budget, concurrency: manifest.pacing.concurrency))
     }
 
     /// The desired window `[start, end)` of a series, before clipping to what is known to exist.

@@ -17,7 +17,40 @@ public struct Report: Sendable, Hashable, Codable {
     public var error: ErrorInfo?
     public var interrupted: Bool
     public var totals: Totals
+    /// How the run used the weight budget, minute by minute (absent when no request was sent).
+    public var pacing: Pacing?
     public var symbols: [SymbolReport]
+
+    /// The weight budget and what each clock minute of the exchange's accounting saw.
+    public struct Pacing: Sendable, Hashable, Codable {
+        /// The budget the client kept to.
+        public var weightPerMinute: Int
+        /// Every minute in which a request was sent or waited for the budget, in order.
+        public var minutes: [Minute]
+
+        public init(weightPerMinute: Int, minutes: [Minute]) {
+            self.weightPerMinute = weightPerMinute
+            self.minutes = minutes
+        }
+
+        public struct Minute: Sendable, Hashable, Codable {
+            /// Start of the minute (server clock, RFC 3339).
+            public var start: String
+            /// Weight of the requests sent in it.
+            public var weight: Int
+            public var requests: Int
+            /// Milliseconds requests spent waiting because this minute's budget was used up; above zero, the minute
+            /// was rate-bound.
+            public var waitedMs: Int
+
+            public init(start: String, weight: Int, requests: Int, waitedMs: Int) {
+                self.start = start
+                self.weight = weight
+                self.requests = requests
+                self.waitedMs = waitedMs
+            }
+        }
+    }
 
     public enum Status: String, Sendable, Hashable, Codable {
         case ok

@@ -125,6 +125,15 @@ struct ApplyRunner {
         let stats = await session.client.stats()
         report.totals.rateLimited = stats.rateLimited
         report.totals.bans = stats.bans
+        if !stats.minutes.isEmpty {
+            report.pacing = Report.Pacing(
+                weightPerMinute: stats.budget,
+                minutes: stats.minutes.sorted { $0.key < $1.key }.map { minute, usage in
+                    Report.Pacing.Minute(
+                        start: Timestamp.format(minute * 60_000), weight: usage.weight, requests: usage.requests,
+                        waitedMs: Int((usage.budgetWait / .milliseconds(1)).rounded()))
+                })
+        }
         progress.finish()
         await writeReport(report, store: store)
         if !quiet, reportOnStdout { Terminal.printError(report.summaryLine) }

@@ -122,7 +122,8 @@ final class FakeExchange: Exchange {
 
     /// Hands the bars over in pages of `pageSize`, like a client would.
     func fetchBars(
-        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, receive: ([Bar]) async throws -> Void
+        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
+        receive: ([Bar]) async throws -> Void
     ) async throws -> BarFetch {
         calls.withLock { $0 += 1 }
         if failing.withLock({ $0.contains(symbol) }) {
@@ -142,7 +143,7 @@ final class FakeExchange: Exchange {
             try await receive(Array(bars[start..<end]))
             start = end
         }
-        let pages = Paging.cost(market: market, interval: interval, range: range)
+        let pages = Paging.cost(market: market, interval: interval, range: range, mode: paging)
         return BarFetch(bars: [], requests: pages.requests, weight: pages.weight)
     }
 }

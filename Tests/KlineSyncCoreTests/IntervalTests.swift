@@ -111,6 +111,37 @@ struct PagingTests {
         #expect(pages[0].endTime == Timestamp.parse("2024-02-29T23:59:59.999Z")!)
     }
 
+    @Test func fewestRequestsCutsEqualPagesOfAtMost1500() {
+        let h1 = Interval(name: "1h")!
+        let cases: [(bars: Int64, limits: [Int], weight: Int)] = [
+            (2000, [1000, 1000], 10), (3000, [1500, 1500], 20), (1001, [1001], 10), (1000, [1000], 5),
+            (3001, [1001, 1000, 1000], 20), (99, [99], 1), (4501, [1126, 1125, 1125, 1125], 40),
+        ]
+        for (bars, limits, weight) in cases {
+            let range = TimeRange(start: 0, end: bars * 3_600_000)
+            let pages = Paging.pages(market: .usdm, interval: h1, range: range, mode: .fewestRequests)
+            #expect(pages.map(\.limit) == limits, "\(bars) bars")
+            #expect(pages.map(\.weight).reduce(0, +) == weight, "\(bars) bars")
+            // Back to back, covering the range exactly.
+            #expect(pages.first?.startTime == 0 && pages.last.map { $0.endTime + 1 } == range.end)
+            for (a, b) in zip(pages, pages.dropFirst()) { #expect(a.endTime + 1 == b.startTime) }
+            let cost = Paging.cost(market: .usdm, interval: h1, range: range, mode: .fewestRequests)
+            #expect(cost.requests == limits.count && cost.weight == weight, "\(bars) bars")
+        }
+        // COIN-M keeps its 200-day windows, spot its 1000-bar pages.
+        let d1 = Interval(name: "1d")!
+        #expect(
+            Paging.pages(
+                market: .coinm, interval: d1, range: TimeRange(start: 0, end: 450 * day), mode: .fewestRequests
+            )
+            .map(\.limit) == [150, 150, 150])
+        #expect(
+            Paging.pages(
+                market: .spot, interval: h1, range: TimeRange(start: 0, end: 2500 * 3_600_000), mode: .fewestRequests
+            )
+            .map(\.limit) == [834, 833, 833])
+    }
+
     @Test func weightsFollowDocumentedSteps() {
         #expect(
             [1, 99, 100, 499, 500, 1000, 1001, 1500].map { Market.usdm.klineWeight(limit: $0) } == [

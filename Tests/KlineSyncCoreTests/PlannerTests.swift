@@ -68,11 +68,12 @@ struct PlannerTests {
         #expect(s.actions.map(\.kind) == [.create])
         #expect(s.actions[0].ranges == [TimeRange(start: end - 2000 * Self.hour, end: end)])
         #expect(s.actions[0].bars == 2000)
-        #expect(s.actions[0].requests == 5 && s.actions[0].weight == 9)
+        // Weight 10 fits the budget (1200): two 1000-bar pages rather than five weight-minimising ones.
+        #expect(s.actions[0].requests == 2 && s.actions[0].weight == 10)
         #expect(p.totals.count(.create) == 1 && p.hasChanges)
         #expect(
             p.summaryLine
-                == "Plan: 1 to create, 0 to extend, 0 to repair, 0 to replace, 0 to prune — 5 requests, weight 9, about 1s."
+                == "Plan: 1 to create, 0 to extend, 0 to repair, 0 to replace, 0 to prune — 2 requests, weight 10, about 1s."
         )
     }
 
@@ -240,6 +241,24 @@ struct PlannerTests {
         // 5400 weight at 1200/min: the first 1200 go at once, the remaining 4200 take 3.5 minutes.
         #expect(p.totals.estimatedSeconds == 210)
         #expect(p.summaryLine.hasSuffix("— 3000 requests, weight 5400, about 3m30s."))
+    }
+
+    /// Pages are sized for the fewest requests only when the whole plan fits one minute of budget.
+    @Test func pagingFollowsWhetherTheBudgetBinds() throws {
+        let instruments = (1...10).map { Self.instrument(String(format: "S%03dUSDT", $0)) }
+        let m = Self.manifest("  4h: { bars: 2000 }", extra: "pacing: { weight_per_minute: 2400 }")
+        // 10 × 2 pages of 1000 bars = 100 weight: fits; 20 requests instead of 50.
+        let small = Self.plan(m, instruments: instruments)
+        #expect(small.paging == .fewestRequests)
+        #expect(small.totals.requests == 20 && small.totals.weight == 100)
+        // 500 symbols: 5000 weight with 1000-bar pages would not fit 2400, so pages minimise weight (4500).
+        let many = (1...500).map { Self.instrument(String(format: "S%03dUSDT", $0)) }
+        let large = Self.plan(m, instruments: many)
+        #expect(large.paging == .leastWeight)
+        #expect(large.totals.requests == 2500 && large.totals.weight == 4500)
+        // Small plans where both agree keep least weight.
+        let one = Self.plan(Self.manifest("  1h: { bars: 10 }"))
+        #expect(one.paging == .leastWeight)
     }
 
     @Test func budgetNeverExceedsAdvertisedLimit() {
