@@ -10,6 +10,8 @@ public struct SimulatorConfiguration: Sendable {
     public var seed: UInt64
     /// Number of instruments in the universe.
     public var symbolCount: Int
+    /// Which instruments the universe lists; ``UniverseKind/varied`` by default.
+    public var universe: UniverseKind
     /// Fixed delay added to every response (ms).
     public var latencyMillis: Int
     /// Extra random delay, uniform in `0...jitterMillis`, added to every response (ms).
@@ -37,18 +39,21 @@ public struct SimulatorConfiguration: Sendable {
     ///   - market: The market to serve.
     ///   - seed: Data seed.
     ///   - symbolCount: Instruments in the universe.
+    ///   - universe: Which instruments the universe lists.
     ///   - weightLimit: Weight per minute; the market's documented limit when nil (spot 6000, USD-M 2400,
     ///     COIN-M 6000).
     ///   - clock: The simulator's "now"; the real clock by default.
     public init(
-        market: Market = .usdm, seed: UInt64 = 42, symbolCount: Int = 50, latencyMillis: Int = 0,
-        jitterMillis: Int = 0, weightLimit: Int? = nil, failRate: Double = 0, clock: SimulatorClock = .real,
+        market: Market = .usdm, seed: UInt64 = 42, symbolCount: Int = 50, universe: UniverseKind = .varied,
+        latencyMillis: Int = 0, jitterMillis: Int = 0, weightLimit: Int? = nil, failRate: Double = 0,
+        clock: SimulatorClock = .real,
         outages: [Outage] = [], faults: [String: [Fault]] = [:], banDurationMillis: Int64 = 120_000,
         requestsBeforeBan: Int = 8
     ) {
         self.market = market
         self.seed = seed
         self.symbolCount = symbolCount
+        self.universe = universe
         self.latencyMillis = latencyMillis
         self.jitterMillis = jitterMillis
         self.weightLimit = weightLimit ?? market.documentedWeightLimit

@@ -10,8 +10,8 @@ final class SimulatorEngine: Sendable {
         self.configuration = configuration
         state = SimulatorState(configuration: configuration)
         universe = Universe(
-            market: configuration.market, seed: configuration.seed, count: configuration.symbolCount,
-            now: state.now)
+            market: configuration.market, kind: configuration.universe, seed: configuration.seed,
+            count: configuration.symbolCount, now: state.now)
     }
 
     var market: Market { configuration.market }

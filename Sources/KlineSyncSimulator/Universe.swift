@@ -1,7 +1,8 @@
 import KlineSyncCore
 
 /// The simulated instrument list: long-listed majors, generated names, recent listings, delistings and
-/// (on futures) quarterly contracts. A pure function of (market, seed, count, now).
+/// (on futures) quarterly contracts; or, for ``UniverseKind/established``, only old trading USDT pairs or
+/// perpetuals. A pure function of (market, kind, seed, count, now).
 ///
 /// Recent listings and delistings sit a few days to months before `now`, on times derived from `now`'s UTC day,
 /// so the universe is stable within a day on a real clock and exactly reproducible on a fixed one.
@@ -22,8 +23,8 @@ public struct Universe: Sendable {
         ("NEAR", 3), ("APT", 8), ("ARB", 1.1), ("OP", 2), ("INJ", 25),
     ]
 
-    init(market: Market, seed: UInt64, count: Int, now: Int64) {
-        var builder = UniverseBuilder(market: market, seed: seed, now: now)
+    init(market: Market, kind: UniverseKind = .varied, seed: UInt64, count: Int, now: Int64) {
+        var builder = UniverseBuilder(market: market, kind: kind, seed: seed, now: now)
         var k = 0
         while builder.instruments.count < count {
             builder.addBase(index: k)

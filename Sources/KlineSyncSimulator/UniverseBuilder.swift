@@ -3,6 +3,7 @@ import KlineSyncCore
 /// Builds the universe one base asset at a time; see ``Universe``.
 struct UniverseBuilder {
     let market: Market
+    let kind: UniverseKind
     let seed: UInt64
     let now: Int64
     let today: Int64
@@ -13,8 +14,9 @@ struct UniverseBuilder {
     private static let day = Universe.day
     private static let hour: Int64 = 3_600_000
 
-    init(market: Market, seed: UInt64, now: Int64) {
+    init(market: Market, kind: UniverseKind = .varied, seed: UInt64, now: Int64) {
         self.market = market
+        self.kind = kind
         self.seed = seed
         self.now = now
         today = now - ((now % Self.day) + Self.day) % Self.day
@@ -33,6 +35,10 @@ struct UniverseBuilder {
 
     mutating func addBase(index k: Int) {
         let (base, usdPrice) = baseAsset(k)
+        if kind == .established {
+            add(base: base, quote: market == .coinm ? "USD" : "USDT", price: usdPrice, k: k)
+            return
+        }
         switch market {
         case .spot:
             add(base: base, quote: "USDT", price: usdPrice, k: k)
@@ -64,13 +70,15 @@ struct UniverseBuilder {
         let h = Hashing.mix(seed, Hashing.fnv(symbol))
         var listing: Int64
         var delisting: Int64?
-        if k < 3 {
+        if kind == .established {
+            listing = establishedListing(k, hash: h)
+        } else if k < 3 {
             listing = majorListing(k) + (quote == "USDC" ? 900 * Self.day : 0)
         } else {
-            let kind = ordinal % 5
+            let listingKind = ordinal % 5
             ordinal += 1
             let spread = Hashing.unit(Hashing.mix(h, 1 as UInt64))
-            switch kind {
+            switch listingKind {
             case 1:  // listed in the last days
                 listing = today - Int64(1 + Int(spread * 9)) * Self.day + Int64(Int(spread * 1000) % 24) * Self.hour
             case 3:  // delisted
@@ -89,6 +97,15 @@ struct UniverseBuilder {
                 symbol: symbol, pair: market == .spot ? symbol : base + quote, base: base, quote: quote, price: price,
                 contractType: market == .spot ? nil : "PERPETUAL", status: status, listing: listing,
                 delisting: delisting, delivery: delisting ?? Universe.perpetualDeliveryPlaceholder))
+    }
+
+    /// An established instrument's listing: the real date for the oldest majors, otherwise (or when the clock is so
+    /// early that the real date is too recent) up to about a year and a half before the minimum age.
+    private func establishedListing(_ k: Int, hash h: UInt64) -> Int64 {
+        let latest = today - UniverseKind.establishedMinimumAgeDays * Self.day
+        let spread = Hashing.unit(Hashing.mix(h, 1 as UInt64))
+        let generated = latest - Int64(spread * 540) * Self.day + Int64(Int(spread * 7919) % 24) * Self.hour
+        return k < 3 ? min(majorListing(k), generated) : generated
     }
 
     private mutating func addQuarterlies(base: String, quote: String, price: Double) {

@@ -24,6 +24,14 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Number of instruments in the simulated universe.")
     var symbols: Int = 50
 
+    @Option(
+        help: """
+            Instruments listed: varied (majors, recent listings, delistings, other quotes, quarterlies) or \
+            established (only trading USDT pairs or perpetuals, COIN-M USD perpetuals, all listed over 5 years \
+            before --now, so every one has 2000 bars of each interval up to 1d).
+            """)
+    var universe: String = "varied"
+
     @Option(help: "Market to serve: spot, usdm or coinm.")
     var market: String = "usdm"
 
@@ -48,6 +56,9 @@ struct SimCommand: AsyncParsableCommand {
         guard Market(rawValue: market) != nil else {
             throw ValidationError("unknown market '\(market)'; use spot, usdm or coinm")
         }
+        guard UniverseKind(rawValue: universe) != nil else {
+            throw ValidationError("unknown universe '\(universe)'; use varied or established")
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard symbols >= 1 else { throw ValidationError("--symbols must be at least 1") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative") }
@@ -62,8 +73,9 @@ struct SimCommand: AsyncParsableCommand {
     func run() async throws {
         let market = Market(rawValue: market)!
         let configuration = SimulatorConfiguration(
-            market: market, seed: seed, symbolCount: symbols, latencyMillis: latency, jitterMillis: jitter, weightLimit: weightLimit,
-            failRate: failRate, clock: now.flatMap(SimulatorClock.parse) ?? .real)
+            market: market, seed: seed, symbolCount: symbols, universe: UniverseKind(rawValue: universe)!,
+            latencyMillis: latency, jitterMillis: jitter, weightLimit: weightLimit, failRate: failRate,
+            clock: now.flatMap(SimulatorClock.parse) ?? .real)
         let signals = SignalWaiter([SIGINT, SIGTERM])
         let simulator = try await Simulator.start(configuration, host: "127.0.0.1", port: port)
         let banner = "klinesync simulator (\(market.rawValue), \(symbols) symbols, seed \(seed)) listening on "
