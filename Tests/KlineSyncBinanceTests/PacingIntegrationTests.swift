@@ -32,14 +32,16 @@ import Testing
             #expect(stats.requests == 402 && stats.weight == 821 && stats.rateLimited == 0)
             #expect(stats.waits > 0 && stats.peakReportedWeight <= 600)
             // The per-minute record (by the minute a request was sent; the server counts by arrival, so a request
-            // sent at the very end of a minute may land in the next) adds up, and the first minute was rate-bound:
-            // requests waited for the next one after spending the budget.
+            // sent at the very end of a minute may land in the next) adds up, and a minute that ran out of budget
+            // was used (nearly) whole.
             #expect(stats.minutes.values.reduce(0) { $0 + $1.weight } == 821)
             #expect(stats.minutes.values.reduce(0) { $0 + $1.requests } == 402)
             #expect(stats.minutes.values.allSatisfy { $0.weight <= 600 })
-            let first = try #require(stats.minutes.min { $0.key < $1.key })
-            #expect(first.value.budgetWait > .zero)
-            #expect(first.value.weight >= 540, "a rate-bound minute uses (nearly) its whole budget: \(first.value)")
+            let bound = stats.minutes.values.filter { $0.budgetWait > .zero }
+            #expect(!bound.isEmpty, "821 weight at 600/min: some minute must have run out of budget")
+            for usage in bound {
+                #expect(usage.weight >= 480, "a rate-bound minute uses (nearly) its whole budget: \(usage)")
+            }
         }
     }
 
