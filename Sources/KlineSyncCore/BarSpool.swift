@@ -35,7 +35,7 @@ public final class BarSpool: @unchecked Sendable {
         guard fd >= 0 else {
             throw SpoolError(directory: folder, operation: "create a spool file", errno: errno)
         }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         unlink(path)
         descriptor = fd
     }

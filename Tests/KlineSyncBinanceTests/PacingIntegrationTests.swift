@@ -37,9 +37,9 @@ import Testing
             #expect(stats.minutes.values.reduce(0) { $0 + $1.weight } == 821)
             #expect(stats.minutes.values.reduce(0) { $0 + $1.requests } == 402)
             #expect(stats.minutes.values.allSatisfy { $0.weight <= 600 })
-            let bound = stats.minutes.values.filter { $0.budgetWait > .zero }
-            #expect(!bound.isEmpty, "821 weight at 600/min: some minute must have run out of budget")
-            for usage in bound {
+            // (Whether a minute ran out of budget depends on the machine's load: a slow run spreads the 821 weight
+            // over more minutes. RateLimiterTests checks the rate-bound record on a manual clock.)
+            for usage in stats.minutes.values where usage.budgetWait > .zero {
                 #expect(usage.weight >= 480, "a rate-bound minute uses (nearly) its whole budget: \(usage)")
             }
         }

@@ -32,6 +32,12 @@ import Testing
         #expect(ticket.minute == 1 && ticket.reservedAt == .seconds(60))
         let stats = await limiter.statistics
         #expect(stats.requests == 6 && stats.weight == 12 && stats.waits == 1 && stats.waitTime == .seconds(60))
+        // Minute 0 spent its budget and made a request wait: rate-bound. Minute 1 did not.
+        #expect(stats.minutes[0]?.weight == 10 && stats.minutes[0]?.requests == 5)
+        #expect(stats.minutes[0]?.budgetWait == .seconds(60))
+        #expect(stats.minutes[1]?.weight == 2 && stats.minutes[1]?.requests == 1)
+        #expect(stats.minutes[1]?.budgetWait == .zero)
+        #expect(stats.minutes.count == 2)
     }
 
     @Test func followsTheServerMinuteAfterSynchronising() async throws {
