@@ -72,7 +72,10 @@ import Testing
             #expect(server.now - began >= 60_000)
             let stats = await client.stats()
             #expect(stats.rateLimited == 0 && stats.waits > 0)
-            #expect(stats.peakReportedWeight > stats.weight / 2)  // the exchange counted the other client too
+            // The exchange counted the other client too: it reported more weight in a minute than ours ever sent in
+            // one (not a fixed share of our total: on a loaded machine the run spreads over more minutes).
+            let oursPeak = stats.minutes.values.map(\.weight).max() ?? 0
+            #expect(stats.peakReportedWeight > oursPeak + 20, "reported \(stats.peakReportedWeight), ours \(oursPeak)")
         }
     }
 
