@@ -48,6 +48,15 @@ public struct Manifest: Sendable, Hashable {
         public var weightLimit: Int?
         /// The simulator's clock: nil = real time, else this fixed time (ms).
         public var now: Int64?
+        /// Which instruments it lists.
+        public var universe: Universe = .varied
+
+        /// `varied`: Binance's mix of old and new listings, delistings and quarterlies; `established`: only old,
+        /// trading perpetuals (spot: USDT pairs), every series full.
+        public enum Universe: String, Sendable, Hashable {
+            case varied
+            case established
+        }
 
         public init() {}
     }

@@ -65,7 +65,7 @@ extension ManifestBuilder {
     }
 
     mutating func buildSimulator(_ node: Node) -> Manifest.SimulatorSettings? {
-        let keys = ["seed", "symbols", "latency", "fail_rate", "weight_limit", "now"]
+        let keys = ["seed", "symbols", "latency", "fail_rate", "weight_limit", "now", "universe"]
         guard let entries = reader.mapping(node, "source.simulator", allowed: keys) else { return nil }
         var settings = Manifest.SimulatorSettings()
         for (key, _, value) in entries {
@@ -79,6 +79,13 @@ extension ManifestBuilder {
             case "fail_rate": settings.failRate = reader.number(value, "simulator.fail_rate", in: 0...1) ?? 0
             case "weight_limit": settings.weightLimit = reader.int(value, "simulator.weight_limit", in: 1...10_000_000)
             case "now": settings.now = reader.date(value, "simulator.now")
+            case "universe":
+                guard let text = reader.string(value, "simulator.universe") else { continue }
+                if let universe = Manifest.SimulatorSettings.Universe(rawValue: text) {
+                    settings.universe = universe
+                } else {
+                    reader.error(value, "simulator.universe must be 'varied' or 'established', found '\(text)'")
+                }
             default: break
             }
         }

@@ -100,13 +100,14 @@ struct ManifestTests {
               exchange: binance
               market: coinm
               base_url: embedded
-              simulator: { seed: 7, symbols: 30, latency: 20ms, fail_rate: 0.1, weight_limit: 600, now: 2025-01-01 }
+              simulator: { seed: 7, symbols: 30, latency: 20ms, fail_rate: 0.1, weight_limit: 600, now: 2025-01-01,
+                           universe: established }
             database: sqlite:k.sqlite
             intervals: { 1d: { bars: 10 } }
             """)
         let sim = try #require(m.source.simulator)
         #expect(sim.seed == 7 && sim.symbols == 30 && sim.latencyMillis == 20 && sim.failRate == 0.1)
-        #expect(sim.weightLimit == 600 && sim.now == 1_735_689_600_000)
+        #expect(sim.weightLimit == 600 && sim.now == 1_735_689_600_000 && sim.universe == .established)
     }
 
     @Test func symbolFilterMatchesInstruments() throws {
