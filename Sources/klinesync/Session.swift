@@ -17,7 +17,8 @@ struct Session {
         if let settings = manifest.source.simulator {
             let configuration = SimulatorConfiguration(
                 market: manifest.source.market, seed: settings.seed, symbolCount: settings.symbols,
-                universe: settings.universe == .established ? .established : .varied, latencyMillis: settings.latencyMillis, weightLimit: settings.weightLimit, failRate: settings.failRate,
+                universe: settings.universe == .established ? .established : .varied,
+                latencyMillis: settings.latencyMillis, weightLimit: settings.weightLimit, failRate: settings.failRate,
                 clock: settings.now.map { .fixed($0) } ?? .real)
             let running = try await Simulator.start(configuration)
             simulator = running
