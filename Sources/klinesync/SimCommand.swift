@@ -11,7 +11,8 @@ struct SimCommand: AsyncParsableCommand {
         abstract: "Serve a Binance-compatible market-data simulator on 127.0.0.1.",
         discussion: """
             Deterministic K-lines for a simulated universe (listings, delistings, quarterlies), Binance's request \
-            weights, 429/418 rate limiting and injectable faults. Point a manifest at the printed URL with \
+            weights, 429/418 rate limiting, outages (--outage) and scripted faults (--fault). Point a manifest at \
+            the printed URL with \
             `base_url:`, or use `base_url: embedded` to start one in-process. Stops on SIGINT or SIGTERM.
             """)
 
@@ -52,7 +53,29 @@ struct SimCommand: AsyncParsableCommand {
         help: "The simulator's now: RFC 3339 time, a date, or an offset from the real clock such as -2h.")
     var now: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A window with no bars: [GLOB=]FROM/TO (dates or RFC 3339 times); repeatable.",
+            discussion: "For example 2024-03-01T00:00:00Z/2024-03-01T06:00:00Z (every symbol) or "
+                + "BTC*=2024-03-01/2024-03-02.",
+            valueName: "outage"))
+    var outage: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Faults for the next klines requests of matching symbols: GLOB=KIND[,KIND…]; repeatable.",
+            discussion: "One fault per request, in order, then normal answers. Kinds: \(Fault.scriptKinds). "
+                + "For example BTCUSDT=503,503,reset.",
+            valueName: "script"))
+    var fault: [String] = []
+
     func validate() throws {
+        for text in outage {
+            do { _ = try Outage.parse(text) } catch { throw ValidationError(error.description) }
+        }
+        for text in fault {
+            do { _ = try Fault.parseScript(text) } catch { throw ValidationError(error.description) }
+        }
         guard Market(rawValue: market) != nil else {
             throw ValidationError("unknown market '\(market)'; use spot, usdm or coinm")
         }
@@ -75,7 +98,8 @@ struct SimCommand: AsyncParsableCommand {
         let configuration = SimulatorConfiguration(
             market: market, seed: seed, symbolCount: symbols, universe: UniverseKind(rawValue: universe)!,
             latencyMillis: latency, jitterMillis: jitter, weightLimit: weightLimit, failRate: failRate,
-            clock: now.flatMap(SimulatorClock.parse) ?? .real)
+            clock: now.flatMap(SimulatorClock.parse) ?? .real, outages: try outage.map { try Outage.parse($0) },
+            faults: try Dictionary(fault.map { try Fault.parseScript($0) }, uniquingKeysWith: +))
         let signals = SignalWaiter([SIGINT, SIGTERM])
         let simulator = try await Simulator.start(configuration, host: "127.0.0.1", port: port)
         let banner = "klinesync simulator (\(market.rawValue), \(symbols) symbols, seed \(seed)) listening on "
