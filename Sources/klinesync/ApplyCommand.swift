@@ -56,37 +56,41 @@ struct ApplyCommand: AsyncParsableCommand {
         let runID = RunID.make()
         let reportPath = report ?? manifest.report.path(runID: runID)
         let runner = ApplyRunner(
-            manifest: manifest, saved: saved, force: selectors, runID: runID, reportPath: reportPath, quiet: quiet,
-            lockTimeout: lockTimeout, memoryBars: memoryBars, logger: logger)
+            manifest: manifest, saved: saved, force: selectors, runID: runID, reportPath: reportPath,
+            reportRequested: report != nil, quiet: quiet, lockTimeout: lockTimeout, memoryBars: memoryBars,
+            logger: logger)
         let code = await runner.run()
         if code != 0 { throw ExitCode(code) }
     }
 
     /// The manifest, and the saved plan when the input is one.
     func loadInput() throws -> (Manifest, Plan?) {
-        guard let data = FileManager.default.contents(atPath: input) else {
-            Terminal.printError("\(input): error: file does not exist or cannot be read; check the path")
+        let data: Data
+        do {
+            data = try FileIO.contents(of: input, action: "read the manifest or plan")
+        } catch {
+            Terminal.printError("error: \(Terminal.message(for: error))")
             throw ExitCode(1)
         }
         let looksLikeJSON = data.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) == UInt8(ascii: "{")
-        guard looksLikeJSON else { return (try Manifest.loadForCommand(input), nil) }
+        guard looksLikeJSON else { return (try Manifest.loadForCommand(input, data: data), nil) }
         let plan: Plan
         do {
             plan = try JSONCoding.decoder().decode(Plan.self, from: data)
         } catch {
             Terminal.printError(
-                "\(input): error: not a klinesync plan (\(error)); save one with `klinesync plan --out`")
+                "error: \(input) is not a klinesync plan: \(error); save one with `klinesync plan --out`")
             throw ExitCode(1)
         }
         guard plan.formatVersion == "1" else {
             Terminal.printError(
-                "\(input): error: plan format \(plan.formatVersion) is not supported; re-run klinesync plan")
+                "error: \(input): plan format \(plan.formatVersion) is not supported; re-run klinesync plan")
             throw ExitCode(1)
         }
         let manifest = try Manifest.loadForCommand(plan.manifestPath)
         guard manifest.digest == plan.manifestDigest else {
             Terminal.printError(
-                "\(input): error: plan is stale: \(plan.manifestPath) changed since the plan was made; "
+                "error: \(input): plan is stale: \(plan.manifestPath) changed since the plan was made; "
                     + "run `klinesync plan --out` again")
             throw ExitCode(1)
         }

@@ -4,13 +4,18 @@ import KlineSyncCore
 import KlineSyncSQLite
 import Logging
 
-/// One apply: lock, plan (or check the saved plan), execute, report. Returns the exit code.
+/// One apply: discover the exchange, lock, plan (or check the saved plan), execute, report. Returns the exit code.
+///
+/// The exchange is read before the database is locked or created: a run that cannot reach it applies nothing, so it
+/// creates nothing either (no database, lock file or report folder).
 struct ApplyRunner {
     let manifest: Manifest
     let saved: Plan?
     let force: [ForceSelector]
     let runID: String
     let reportPath: String
+    /// Whether the report path came from `--report` (a run that applies nothing still writes it there).
+    var reportRequested = false
     let quiet: Bool
     let lockTimeout: Double
     let memoryBars: Int
@@ -23,16 +28,24 @@ struct ApplyRunner {
         var session: Session?
         defer { lock?.release() }
         do {
+            session = try await Session.start(manifest, logger: logger)
+            var (time, info) = try await session!.discover()
+            if let saved, !StoreOpener.exists(manifest.database) {
+                // Refused before a database is made for it.
+                try Staleness.check(saved, against: .empty, manifest: manifest, info: info, serverTime: time)
+            }
             if case .sqlite(let path) = manifest.database {
+                var waited = false
                 lock = try await WriterLock.acquire(databasePath: path, timeout: lockTimeout) { holder in
+                    waited = true
                     Terminal.printError(
                         "waiting for another apply on \(manifest.database) (\(holder?.description ?? "holder unknown"))…"
                     )
                 }
+                // The other apply moved the database on; plan from the exchange's state now.
+                if waited { (time, info) = try await session!.discover() }
             }
             store = try await StoreOpener.open(manifest.database, create: true)
-            session = try await Session.start(manifest, logger: logger)
-            let (time, info) = try await session!.discover()
             do {
                 try await store!.saveInstruments(info.instruments, market: manifest.source.market)
             } catch {
@@ -41,7 +54,7 @@ struct ApplyRunner {
             let snapshot = try await StoreSnapshot.load(from: store!, market: manifest.source.market)
             let plan: Plan
             if let saved {
-                try Staleness.check(saved, against: snapshot)
+                try Staleness.check(saved, against: snapshot, manifest: manifest, info: info, serverTime: time)
                 plan = saved
             } else {
                 plan = Planner.plan(
@@ -56,11 +69,11 @@ struct ApplyRunner {
         } catch {
             await session?.shutdown()
             try? await store?.close()
-            let message = "\(error)"
+            let message = Terminal.message(for: error)
             Terminal.printError("error: \(message)")
             let report = Report.failed(
                 runID: runID, manifest: manifest, started: started, code: Self.code(of: error), message: message)
-            await writeReport(report, store: nil)
+            await writeFailureReport(report)
             return 1
         }
     }
@@ -135,15 +148,16 @@ struct ApplyRunner {
                 })
         }
         progress.finish()
-        await writeReport(report, store: store)
+        let written = await writeReport(report, store: store)
         if !quiet, reportOnStdout { Terminal.printError(report.summaryLine) }
         if !quiet, !reportOnStdout { print(report.summaryLine) }
-        if !quiet, reportPath != "-" { print("Report: \(reportPath)") }
+        if !quiet, written, !reportOnStdout { print("Report: \(reportPath)") }
         for symbol in report.symbols where symbol.status == .failed {
             Terminal.printError("error: \(symbol.symbol): \(symbol.error?.message ?? "failed")")
         }
         switch report.status {
-        case .ok: return 0
+        // Everything committed but the report is missing: not a clean 0 for a script, and not 1 (data was applied).
+        case .ok: return written ? 0 : 2
         case .partial: return 2
         case .failed: return 1
         }
@@ -170,36 +184,58 @@ struct ApplyRunner {
         return plan.series.filter { $0.symbol == symbol }
     }
 
-    /// Writes the report to its path (or stdout) and records the run; failures to write are printed, not fatal.
-    func writeReport(_ report: Report, store: (any Store)?) async {
+    /// Records the run in the database, then writes the report to its path (or stdout). Returns whether the report
+    /// was written; a failure is printed (the run's record in the database keeps the report then).
+    func writeReport(_ report: Report, store: (any Store)?) async -> Bool {
         let text: String
         do {
             text = try JSONCoding.string(report)
         } catch {
             Terminal.printError("error: cannot encode the report: \(error)")
-            return
+            return false
         }
-        if reportPath == "-" {
-            print(text, terminator: "")
-        } else {
-            do {
-                let folder = (reportPath as NSString).deletingLastPathComponent
-                if !folder.isEmpty {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                }
-                try text.write(toFile: reportPath, atomically: true, encoding: .utf8)
-            } catch {
-                Terminal.printError("error: cannot write the report to \(reportPath): \(error.localizedDescription)")
-            }
-        }
+        var recorded = false
         if let store {
             let record = RunRecord(
                 id: report.runId, manifestDigest: report.manifest.digest,
                 startedAt: Timestamp.parse(report.startedAt) ?? 0, finishedAt: Timestamp.parse(report.finishedAt),
                 status: report.status.rawValue, report: text)
-            do { try await store.recordRun(record) } catch {
+            do {
+                try await store.recordRun(record)
+                recorded = true
+            } catch {
                 Terminal.printError("warning: could not record the run in the database: \(error)")
             }
         }
+        if reportPath == "-" {
+            print(text, terminator: "")
+            fflush(nil)
+            return true
+        }
+        do {
+            try FileIO.save(Data(text.utf8), to: reportPath, action: "write the report to", createFolders: true)
+            return true
+        } catch {
+            let kept = recorded ? " (the report of run \(report.runId) is kept in the database's runs table)" : ""
+            Terminal.printError("error: \(Terminal.message(for: error))\(kept)")
+            return false
+        }
+    }
+
+    /// The report of a run that applied nothing: written where `--report` asked, or to report.path when its folder
+    /// already exists; otherwise no folder is made for it, and stderr says so.
+    func writeFailureReport(_ report: Report) async {
+        if !reportRequested {
+            let folder = (reportPath as NSString).deletingLastPathComponent
+            var isFolder: ObjCBool = false
+            let exists = folder.isEmpty || FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder)
+            guard exists, folder.isEmpty || isFolder.boolValue else {
+                Terminal.printError(
+                    "note: no report written, as nothing was applied and its folder \(folder) does not exist; "
+                        + "pass --report PATH to write one anyway")
+                return
+            }
+        }
+        _ = await writeReport(report, store: nil)
     }
 }

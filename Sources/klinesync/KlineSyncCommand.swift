@@ -19,4 +19,25 @@ struct KlineSyncCommand: AsyncParsableCommand {
             SimCommand.self,
         ]
     )
+
+    /// Every error the CLI prints starts with `error:`, usage errors included (ArgumentParser says `Error:`).
+    static var _errorPrefix: String { "error: " }
+
+    /// Runs the command with stdout line-buffered; the project's own errors (thrown out of `run()`) are printed as
+    /// `error: …` and exit 1, ArgumentParser's (usage errors: exit 64, help, `ExitCode`) as it prints them.
+    static func main() async {
+        Terminal.lineBufferStdout()
+        do {
+            var command = try await asyncParseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard error is CLIError || FileProblem.isFileError(error) else { exit(withError: error) }
+            Terminal.printError("error: \(Terminal.message(for: error))")
+            exit(withError: ExitCode.failure)
+        }
+    }
 }

@@ -46,11 +46,8 @@ struct PlanCommand: AsyncParsableCommand {
             print(plan.render(Plan.RenderOptions(color: color, maxLinesPerGroup: full ? nil : 20)), terminator: "")
         }
         if let out {
-            do {
-                try JSONCoding.string(plan).write(toFile: out, atomically: true, encoding: .utf8)
-            } catch {
-                throw CLIError.input("cannot write the plan to \(out): \(error.localizedDescription)")
-            }
+            try FileIO.save(
+                Data(try JSONCoding.string(plan).utf8), to: out, action: "save the plan to", createFolders: false)
             if !json { print("Saved the plan to \(out); run `klinesync apply \(out)` to apply exactly this plan.") }
         }
         if detailedExitcode && plan.hasChanges { throw ExitCode(2) }

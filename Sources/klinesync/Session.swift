@@ -39,7 +39,7 @@ struct Session {
     /// Where requests go, for messages.
     var endpoint: String { simulator.map { "embedded simulator at \($0.baseURL)" } ?? client.baseURL }
 
-    /// Reads the server time and the instrument list; errors say the exchange could not be reached.
+    /// Reads the server time and the instrument list; every failure is a `CLIError.exchange` (nothing applied).
     func discover() async throws -> (serverTime: Int64, info: ExchangeInfo) {
         do {
             let time = try await client.serverTime()
@@ -47,6 +47,9 @@ struct Session {
             return (time, info)
         } catch let error as ExchangeError {
             throw CLIError.exchange("cannot read the exchange's instrument list from \(endpoint): \(error)")
+        } catch {
+            // The client's own words for a connection that never got an answer (they name the URL already).
+            throw CLIError.exchange("\(error)")
         }
     }
 

@@ -22,12 +22,18 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         var results: [ValidationResult] = []
+        var unreadable: [Int: FileProblem] = [:]
         for file in files {
             do {
-                let manifest = try Manifest.load(path: file)
+                let manifest = try Manifest.read(file)
                 results.append(ValidationResult(file: file, valid: true, diagnostics: [], summary: manifest.summary))
             } catch let error as ManifestError {
                 results.append(ValidationResult(file: file, valid: false, diagnostics: error.diagnostics, summary: nil))
+            } catch {
+                let problem = FileProblem.from(error, action: "read the manifest", path: file)
+                unreadable[results.count] = problem
+                let diagnostic = Diagnostic(file: file, line: 0, column: 0, message: problem.description)
+                results.append(ValidationResult(file: file, valid: false, diagnostics: [diagnostic], summary: nil))
             }
         }
         if json {
@@ -36,9 +42,11 @@ struct ValidateCommand: ParsableCommand {
             let data = try encoder.encode(ValidationOutput(results: results))
             print(String(decoding: data, as: UTF8.self))
         } else {
-            for result in results {
+            for (index, result) in results.enumerated() {
                 if result.valid {
                     print("\(result.file): valid — \(result.summary ?? "")")
+                } else if let problem = unreadable[index] {
+                    Terminal.printError("error: \(problem)")
                 } else {
                     for diagnostic in result.diagnostics { Terminal.printError(diagnostic.description) }
                     let count = result.diagnostics.count
