@@ -100,7 +100,8 @@ extension Executor {
                     paging: plan.paging ?? .leastWeight
                 ) { page in
                     report.barsFetched += page.count
-                    let bars = page.filter { range.contains($0.openTime) }
+                    // Closed bars only, inside the range, whatever the exchange handed over.
+                    let bars = page.filter { range.contains($0.openTime) && $0.closeTime < plan.serverTime }
                     if !sawBar, let first = bars.first {
                         sawBar = true
                         if first.openTime > range.start, mayFindFloor {

@@ -109,6 +109,8 @@ public struct Executor: Sendable {
     /// deadlock.
     public func execute(_ plan: Plan, options: Options) async -> Report {
         let started = Date()
+        let counter = exchange as? any RequestCounting
+        let sentBefore = await counter?.requestTotals()
         let bySymbol = Dictionary(grouping: plan.series.filter(\.hasChanges), by: \.symbol)
         var pending = bySymbol.keys.sorted()
         let total = pending.count
@@ -173,7 +175,15 @@ public struct Executor: Sendable {
             pause = min(pause * 2, 10)
         }
         results.sort { $0.symbol < $1.symbol }
-        return makeReport(plan: plan, options: options, results: results, started: started)
+        var report = makeReport(plan: plan, options: options, results: results, started: started)
+        if let sentBefore, let sentAfter = await counter?.requestTotals() {
+            // Every request this run sent, also those of series that failed or were interrupted part-way (their
+            // pages before the failure are not in the series' own counts).
+            report.totals.requests = max(report.totals.requests, sentAfter.requests - sentBefore.requests)
+            report.totals.weightUsed = max(report.totals.weightUsed, sentAfter.weight - sentBefore.weight)
+            report.totals.retries = max(report.totals.retries, sentAfter.retries - sentBefore.retries)
+        }
+        return report
     }
 
     /// What became of one try at a symbol.

@@ -29,6 +29,32 @@ public struct Plan: Sendable, Hashable, Codable {
     public var hasChanges: Bool { series.contains { $0.hasChanges } }
 }
 
+extension Plan {
+    /// Decodes a saved plan. Every identity field (`format_version`, `manifest_path`, `manifest_digest`, `exchange`,
+    /// `market`, `database`, `server_time`, and `symbol`, `interval`, `actions` and `fingerprint` of every series)
+    /// must be there; a missing or mistyped one throws a `PlanFormatError` that names it.
+    public init(from decoder: any Decoder) throws {
+        do {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            formatVersion = try container.decode(String.self, forKey: .formatVersion)
+            manifestPath = try container.decode(String.self, forKey: .manifestPath)
+            manifestDigest = try container.decode(String.self, forKey: .manifestDigest)
+            exchange = try container.decode(String.self, forKey: .exchange)
+            market = try container.decode(Market.self, forKey: .market)
+            database = try container.decode(String.self, forKey: .database)
+            lineageId = try container.decodeIfPresent(String.self, forKey: .lineageId)
+            serverTime = try container.decode(Int64.self, forKey: .serverTime)
+            weightBudget = try container.decode(Int.self, forKey: .weightBudget)
+            concurrency = try container.decode(Int.self, forKey: .concurrency)
+            paging = try container.decodeIfPresent(Paging.Mode.self, forKey: .paging)
+            series = try container.decode([SeriesPlan].self, forKey: .series)
+            totals = try container.decode(PlanTotals.self, forKey: .totals)
+        } catch let error as DecodingError {
+            throw PlanFormatError(error)
+        }
+    }
+}
+
 /// The kinds of action, in the design's vocabulary.
 public enum ActionKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Nothing stored yet: fetch the whole window.

@@ -10,21 +10,24 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     /// Digest over every series digest (`StatusReport.datasetDigest`).
     public var datasetDigest: String
     public var series: [SeriesStatus]
+    /// With `--verify` only: the recount of every series from its bars.
+    public var verify: StatusVerification?
 
     /// Creates the document of `series`, computing the dataset digest.
-    public init(market: Market, database: String, series: [SeriesStatus]) {
+    public init(market: Market, database: String, series: [SeriesStatus], verify: StatusVerification? = nil) {
         self.formatVersion = "1"
         self.market = market
         self.database = database
         self.datasetDigest = StatusReport.datasetDigest(series)
         self.series = series
+        self.verify = verify
     }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
         case market, database
         case datasetDigest = "dataset_digest"
-        case series
+        case series, verify
     }
 }
 
@@ -74,10 +77,14 @@ extension StatusReport {
 
     /// The `status --json` document: `format_version` "1", the market, the database, the dataset digest and
     /// every series, pretty-printed with sorted keys.
-    public static func renderJSON(_ series: [SeriesStatus], market: Market, database: String) throws -> String {
+    /// With `verify`, the document carries the `verify` object too.
+    public static func renderJSON(
+        _ series: [SeriesStatus], market: Market, database: String, verify: StatusVerification? = nil
+    ) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(StatusDocument(market: market, database: database, series: series))
+        let data = try encoder.encode(
+            StatusDocument(market: market, database: database, series: series, verify: verify))
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

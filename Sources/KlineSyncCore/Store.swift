@@ -142,6 +142,11 @@ public protocol Store: Sendable {
     /// Calls `body` with the series' bars in open-time order, in batches, without holding them all.
     func forEachBatch(of key: SeriesKey, _ body: @Sendable ([Bar]) throws -> Void) async throws
 
+    /// Recounts every series on `market` from its bars (count, first and last open time) and compares with the
+    /// maintained counters the summaries read. With `repair`, the counters of the series that drifted are rewritten
+    /// from the bars, in one transaction. Sorted by series key.
+    func recount(market: Market, repair: Bool) async throws -> [SeriesRecount]
+
     /// Instruments stored for a market.
     func instruments(market: Market) async throws -> [Instrument]
 

@@ -31,11 +31,15 @@ public final class SQLiteStore: Store {
     ///     opens read-only: a missing file is an error ("run `klinesync apply` first") and nothing is created.
     ///   - busyTimeout: Seconds to wait for another process's write lock before failing.
     /// - Throws: `SQLiteStoreError` naming the path and the problem: not a database, not a klinesync database,
-    ///   a newer schema, an unreachable folder.
+    ///   a newer schema, an unreachable folder. A file that is not klinesync's is never written to (see
+    ///   `SQLiteFile.inspect`).
     public init(path: String, createIfMissing: Bool = true, busyTimeout: Double = 30) throws {
         self.path = path
         self.isReadOnly = !createIfMissing
-        try SQLiteStore.prepareLocation(path: path, createIfMissing: createIfMissing)
+        // Inspected read-only first: a file klinesync did not make is refused before anything could change it.
+        if try SQLiteFile.inspect(path) == .absent {
+            try SQLiteStore.prepareLocation(path: path, createIfMissing: createIfMissing)
+        }
 
         var config = Configuration()
         config.readonly = !createIfMissing
@@ -143,8 +147,7 @@ public final class SQLiteStore: Store {
     }
 
     /// Runs `body` in one IMMEDIATE transaction, mapping failures to `SQLiteStoreError` with `operation` named.
-    func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T
-    {
+    func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
         try checkOpen(operation)
         if isReadOnly { throw SQLiteStoreError.readOnly(path: path, operation: operation) }
         do {

@@ -44,17 +44,41 @@ public final class WriterLock: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// The lock file could not be made or opened (a folder that cannot be written, a file of someone else's).
+    public struct Unavailable: Error, CustomStringConvertible, LocalizedError {
+        public var database: String
+        public var lockPath: String
+        public var reason: String
+
+        public var description: String {
+            "cannot take the writer lock of \(database): cannot create \(lockPath) (\(reason)); klinesync needs to "
+                + "write beside the database, so make its folder writable by this user or move the database"
+        }
+
+        public var errorDescription: String? { description }
+    }
+
     /// Takes the lock for the database at `databasePath`, waiting up to `timeout` seconds. `onWait` is called once
     /// when the lock is busy, with its holder, so the caller can say it is waiting.
+    ///
+    /// The database is inspected read-only first (`SQLiteFile.inspect`): for a file klinesync did not make, this
+    /// throws its `SQLiteStoreError` and creates no lock file. Other failures throw `Unavailable`.
     public static func acquire(
         databasePath: String, timeout: Double, onWait: (Holder?) -> Void = { _ in }
     ) async throws -> WriterLock {
+        _ = try SQLiteFile.inspect(databasePath)
         let path = databasePath + ".lock"
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? "its folder cannot be created"
+            throw Unavailable(database: databasePath, lockPath: path, reason: reason.lowercased())
+        }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+            throw Unavailable(database: databasePath, lockPath: path, reason: SQLiteFile.systemReason(errno))
         }
         let started = Date()
         var told = false

@@ -1,8 +1,12 @@
 import KlineSyncCore
 
-/// Refuses a saved plan whose database or series changed since it was made.
+/// Refuses a saved plan whose database or series changed since it was made, or that asks for more than the manifest
+/// allows (an edited plan): see `PlanAudit`.
 enum Staleness {
-    static func check(_ plan: Plan, against snapshot: StoreSnapshot) throws {
+    /// `serverTime` and `info` are what this run read from the exchange, never values from the plan file.
+    static func check(
+        _ plan: Plan, against snapshot: StoreSnapshot, manifest: Manifest, info: ExchangeInfo, serverTime: Int64
+    ) throws {
         if let planned = plan.lineageId, planned != snapshot.lineageID {
             throw CLIError.stalePlan(
                 "plan is stale: it was made for database lineage \(planned), but \(plan.database) has lineage "
@@ -21,6 +25,13 @@ enum Staleness {
             throw CLIError.stalePlan(
                 "plan is stale: \(list) changed in \(plan.database) since the plan was made; "
                     + "run `klinesync plan --out` again")
+        }
+        do {
+            try PlanAudit.check(
+                plan,
+                PlanAudit.Context(manifest: manifest, exchangeInfo: info, serverTime: serverTime, snapshot: snapshot))
+        } catch let error as PlanAuditError {
+            throw CLIError.input("\(error)")
         }
     }
 }

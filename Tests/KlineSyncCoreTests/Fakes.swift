@@ -48,6 +48,15 @@ final class InMemoryStore: Store {
 
     func instruments(market: Market) async throws -> [Instrument] { [] }
 
+    /// Summaries are computed from the bars here, so nothing ever drifts.
+    func recount(market: Market, repair: Bool) async throws -> [SeriesRecount] {
+        try await summaries(market: market).map { summary in
+            let coverage = SeriesRecount.Coverage(
+                bars: summary.barCount, first: summary.firstOpenTime, last: summary.lastOpenTime)
+            return SeriesRecount(key: summary.key, maintained: coverage, counted: coverage)
+        }.sorted { $0.key < $1.key }
+    }
+
     func write(_ batch: SymbolWrite) async throws -> [WriteCounts] {
         try state.withLock { all in
             var results: [WriteCounts] = []
@@ -85,7 +94,7 @@ final class InMemoryStore: Store {
 }
 
 /// An exchange whose bars are a function of (symbol, open time), with listings and failures per symbol.
-final class FakeExchange: Exchange {
+final class FakeExchange: Exchange, RequestCounting {
     let market: Market = .usdm
     let now: Int64
     let listings: [String: Int64]
@@ -94,6 +103,21 @@ final class FakeExchange: Exchange {
     let revision = Mutex(0)
     let calls = Mutex(0)
     let pageSize = 499
+    /// Symbols whose fetch fails after handing over this many pages (each page one request of weight 5), with a
+    /// last page that fails three attempts.
+    let failingAfterPages = Mutex<[String: Int]>([:])
+    /// Every request "sent", as a client's limiter counts them.
+    let sent = Mutex(RequestTotals(requests: 0, weight: 0, retries: 0))
+
+    func requestTotals() async -> RequestTotals { sent.withLock { $0 } }
+
+    private func count(requests: Int, weight: Int, retries: Int = 0) {
+        sent.withLock {
+            $0.requests += requests
+            $0.weight += weight
+            $0.retries += retries
+        }
+    }
 
     init(now: Int64, listings: [String: Int64], outages: [TimeRange] = []) {
         self.now = now
@@ -127,6 +151,7 @@ final class FakeExchange: Exchange {
     ) async throws -> BarFetch {
         calls.withLock { $0 += 1 }
         if failing.withLock({ $0.contains(symbol) }) {
+            count(requests: 5, weight: 25, retries: 4)
             throw ExchangeError.exhausted(
                 attempts: 5, last: .server(status: 503, message: "Service Unavailable", path: "/fapi/v1/klines"))
         }
@@ -137,13 +162,23 @@ final class FakeExchange: Exchange {
             if !outages.contains(where: { $0.contains(open) }) { bars.append(bar(symbol, interval, open)) }
             open = interval.next(open)
         }
+        let failAfter = failingAfterPages.withLock { $0[symbol] }
         var start = 0
+        var handed = 0
         while start < bars.count {
+            if let failAfter, handed == failAfter {
+                count(requests: 3, weight: 15, retries: 2)
+                throw ExchangeError.exhausted(
+                    attempts: 3, last: .server(status: 502, message: "Bad Gateway", path: "/fapi/v1/klines"))
+            }
             let end = min(start + pageSize, bars.count)
+            if failAfter != nil { count(requests: 1, weight: 5) }
             try await receive(Array(bars[start..<end]))
+            handed += 1
             start = end
         }
         let pages = Paging.cost(market: market, interval: interval, range: range, mode: paging)
+        if failAfter == nil { count(requests: pages.requests, weight: pages.weight) }
         return BarFetch(bars: [], requests: pages.requests, weight: pages.weight)
     }
 }

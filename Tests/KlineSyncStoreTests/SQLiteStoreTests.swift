@@ -158,3 +158,131 @@ import Testing
         }
     }
 }
+
+/// Files klinesync did not make are inspected read-only and refused: not a byte changed, no side file
+/// (`-wal`, `-shm`, `.lock`) made, by the store or by the writer lock.
+@Suite struct ForeignFileTests {
+    /// One kind of file at the database path, and the words its refusal must contain.
+    struct Kind: Sendable, CustomTestStringConvertible {
+        var name: String
+        var expected: String
+        var make: @Sendable (String) throws -> Void
+        var testDescription: String { name }
+    }
+
+    static let kinds: [Kind] = [
+        Kind(name: "someone else's SQLite database", expected: "klinesync did not create") { path in
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { try $0.execute(sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)") }
+            try queue.close()
+        },
+        Kind(name: "someone else's SQLite database in WAL mode", expected: "klinesync did not create") { path in
+            let queue = try DatabaseQueue(path: path)
+            try queue.writeWithoutTransaction { db in
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "CREATE TABLE meta (key TEXT, value TEXT); INSERT INTO meta VALUES ('a', 'b')")
+            }
+            try queue.close()
+        },
+        Kind(name: "an SQLite database without tables", expected: "klinesync did not create") { path in
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { try $0.execute(sql: "PRAGMA user_version = 7") }
+            try queue.close()
+        },
+        Kind(name: "an empty file", expected: "it is an empty file (0 bytes), not a klinesync database") { path in
+            try Data().write(to: URL(fileURLWithPath: path))
+        },
+        Kind(name: "a text file", expected: "file is not a database") { path in
+            try Data("date,close\n2024-01-01,42000\n".utf8).write(to: URL(fileURLWithPath: path))
+        },
+        Kind(name: "a directory", expected: "it is a directory") { path in
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+            try Data("x".utf8).write(to: URL(fileURLWithPath: path + "/inside.txt"))
+        },
+        Kind(name: "a symbolic link loop", expected: "it cannot be reached (too many levels of symbolic links)") {
+            path in
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: path)
+        },
+    ]
+
+    /// Every file under `folder` with its bytes (directories as markers), to compare before and after.
+    static func snapshot(_ folder: URL) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let files = FileManager.default
+        for name in try files.subpathsOfDirectory(atPath: folder.path).sorted() {
+            let path = folder.appendingPathComponent(name).path
+            let attributes = try? files.attributesOfItem(atPath: path)
+            if attributes?[.type] as? FileAttributeType == .typeDirectory
+                || attributes?[.type] as? FileAttributeType == .typeSymbolicLink
+            {
+                result[name] = Data("<\(attributes![.type]!)>".utf8)
+            } else {
+                result[name] = files.contents(atPath: path) ?? Data("<unreadable>".utf8)
+            }
+        }
+        return result
+    }
+
+    @Test(arguments: kinds) func foreignFileIsRefusedAndLeftUntouched(_ kind: Kind) async throws {
+        let folder = try TemporaryFolder.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("x.sqlite").path
+        try kind.make(path)
+        let before = try Self.snapshot(folder)
+        #expect(!before.keys.contains { $0.hasSuffix("-wal") || $0.hasSuffix("-shm") })
+
+        for createIfMissing in [true, false] {
+            let error = try #require(throws: SQLiteStoreError.self) {
+                try SQLiteStore(path: path, createIfMissing: createIfMissing)
+            }
+            #expect(error.description.hasPrefix("cannot open database at \(path): "), "\(error)")
+            #expect(error.description.contains(kind.expected), "\(error)")
+        }
+        let lockError = await #expect(throws: SQLiteStoreError.self) {
+            _ = try await WriterLock.acquire(databasePath: path, timeout: 0.1)
+        }
+        #expect(lockError?.description.contains(kind.expected) == true, "\(String(describing: lockError))")
+        #expect(try Self.snapshot(folder) == before, "nothing created or changed")
+    }
+
+    @Test(.enabled(if: getuid() != 0, "root reads every file")) func unreadableFileIsRefused() async throws {
+        let folder = try TemporaryFolder.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("x.sqlite").path
+        try await SQLiteStore(path: path).close()
+        try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
+        let error = try #require(throws: SQLiteStoreError.self) { try SQLiteStore(path: path) }
+        #expect(error.description.contains("cannot be read (permission denied)"), "\(error)")
+    }
+
+    @Test func lockFileThatCannotBeMadeIsSaidInKlinesyncWords() async throws {
+        let folder = try TemporaryFolder.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("x.sqlite").path
+        try await SQLiteStore(path: path).close()
+        // A directory where the lock file should be: open(2) fails as it would in a read-only folder.
+        try FileManager.default.createDirectory(atPath: path + ".lock", withIntermediateDirectories: false)
+        let error = await #expect(throws: WriterLock.Unavailable.self) {
+            _ = try await WriterLock.acquire(databasePath: path, timeout: 0.1)
+        }
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix("cannot take the writer lock of \(path): cannot create \(path).lock (is a directory)"))
+        #expect(text.contains("make its folder writable"))
+        #expect(!text.contains("NSCocoaErrorDomain"))
+    }
+
+    @Test func klinesyncDatabaseWithCommitsStillInItsWALIsRecognised() async throws {
+        let folder = try TemporaryFolder.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("x.sqlite").path
+        // The writer stays open, so its commits (the schema too) may still be in the -wal file only.
+        let writer = try SQLiteStore(path: path)
+        _ = try await writer.write(Fixtures.write(Fixtures.key(), bars: Fixtures.bars(3)))
+        #expect(try SQLiteFile.inspect(path) == .klinesync(version: 1))
+        let reader = try SQLiteStore(path: path, createIfMissing: false)
+        #expect(try await reader.summaries(market: .usdm).map(\.barCount) == [3])
+        try await reader.close()
+        try await writer.close()
+    }
+}

@@ -1,0 +1,60 @@
+import KlineSyncCore
+import PostgresNIO
+
+extension PostgresStore {
+    /// Recounts every series of `market` from the `bars` table against the maintained `series.bar_count`,
+    /// `first_open_time` and `last_open_time`; with `repair`, rewrites those of the series that drifted, in one
+    /// transaction that locks the market's series rows (a concurrent write of the same series waits for it).
+    public func recount(market: Market, repair: Bool) async throws -> [SeriesRecount] {
+        let operation = "\(repair ? "recount and repair" : "recount") the series of \(market.rawValue)"
+        let url = displayName
+        let logger = self.logger
+        if repair, isReadOnly { throw PostgresStoreError.readOnly(url: url, operation: operation) }
+        let begin = repair ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        return try await withTransaction(operation, begin: begin) { connection in
+            if repair {
+                try await connection.query(
+                    "SELECT id FROM series WHERE market = \(market.rawValue) FOR UPDATE", logger: logger)
+            }
+            let rows = try await connection.query(
+                """
+                SELECT s.id, s.exchange, s.symbol, s.interval, s.bar_count, s.first_open_time, s.last_open_time,
+                    c.counted, c.counted_first, c.counted_last
+                FROM series s CROSS JOIN LATERAL (
+                    SELECT count(*)::bigint AS counted, min(b.open_time) AS counted_first,
+                        max(b.open_time) AS counted_last
+                    FROM bars b WHERE b.series_id = s.id) c
+                WHERE s.market = \(market.rawValue)
+                """, logger: logger)
+            var results: [(Int64, SeriesRecount)] = []
+            let columns = (Int64, String, String, String, Int64, Int64?, Int64?, Int64, Int64?, Int64?).self
+            for try await (id, exchange, symbol, name, bars, first, last, counted, countedFirst, countedLast)
+                in rows.decode(columns)
+            {
+                guard let interval = Interval(name: name) else {
+                    throw PostgresStoreError.corruptRow(
+                        url: url, operation: operation, reason: "series has unknown interval '\(name)'")
+                }
+                let key = SeriesKey(exchange: exchange, market: market, symbol: symbol, interval: interval)
+                results.append(
+                    (
+                        id,
+                        SeriesRecount(
+                            key: key, maintained: .init(bars: bars, first: first, last: last),
+                            counted: .init(bars: counted, first: countedFirst, last: countedLast))
+                    ))
+            }
+            if repair {
+                for (id, recount) in results where recount.drifted {
+                    try await connection.query(
+                        """
+                        UPDATE series SET bar_count = \(recount.counted.bars),
+                            first_open_time = \(recount.counted.first), last_open_time = \(recount.counted.last)
+                        WHERE id = \(id)
+                        """, logger: logger)
+                }
+            }
+            return results.map(\.1).sorted { $0.key < $1.key }
+        }
+    }
+}
