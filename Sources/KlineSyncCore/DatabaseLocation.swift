@@ -15,13 +15,6 @@ public enum DatabaseLocation: Sendable, Hashable, Codable, CustomStringConvertib
         }
     }
 
-    /// `scheme://user:secret@host` → `scheme://user:***@host`; anything else unchanged.
-    public static func redact(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        guard let at = rest.lastIndex(of: "@") else { return url }
-        let userInfo = rest[rest.startIndex..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return url }
-        return String(url[..<schemeEnd.upperBound]) + userInfo[..<colon] + ":***" + rest[at...]
-    }
+    /// The connection string with every secret replaced by `***`, in all of libpq's spellings (see `Redaction`).
+    public static func redact(_ url: String) -> String { Redaction.redact(url) }
 }

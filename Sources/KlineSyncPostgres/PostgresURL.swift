@@ -3,7 +3,8 @@ import KlineSyncCore
 
 /// A parsed `postgres://user:pass@host:port/db?schema=NAME&sslmode=MODE` URL.
 ///
-/// Also `postgresql://`. User and password may be percent-encoded. Options:
+/// Also `postgresql://`. User and password may be percent-encoded, and may be given as options instead, as libpq
+/// allows (`postgres://host/db?user=u&password=p`). Options:
 /// - `schema`: the schema that holds klinesync's tables (created when missing), `[a-z_][a-z0-9_]*`; default: the
 ///   server's search path (normally `public`).
 /// - `sslmode`: `disable`, `prefer` (the default: TLS when the server offers it, certificate not checked),
@@ -24,7 +25,7 @@ public struct PostgresURL: Sendable, Hashable {
     public var database: String
     public var schema: String?
     public var tlsMode: TLSMode
-    /// The URL with its password replaced by `***`, fit to print.
+    /// The URL with its password replaced by `***` (wherever it is written, see `Redaction`), fit to print.
     public var redacted: String
 
     /// Parses `url`; errors name the redacted URL and what is wrong.
@@ -43,8 +44,7 @@ public struct PostgresURL: Sendable, Hashable {
         self.host = host
         self.port = components.port ?? 5432
         guard (1...65535).contains(port) else { throw invalid("port \(port) is out of range") }
-        guard let user = components.user, !user.isEmpty else { throw invalid("no user name") }
-        self.username = user
+        var user = components.user
         self.password = components.password
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         guard !path.isEmpty, !path.contains("/") else { throw invalid("no database name after the host") }
@@ -65,10 +65,16 @@ public struct PostgresURL: Sendable, Hashable {
                     throw invalid("sslmode '\(value)' is not one of disable, prefer, require, verify-full")
                 }
                 tlsMode = mode
+            case "user":
+                user = value
+            case "password":
+                password = value
             default:
-                throw invalid("unknown option '\(item.name)' (known: schema, sslmode)")
+                throw invalid("unknown option '\(item.name)' (known: schema, sslmode, user, password)")
             }
         }
+        guard let user, !user.isEmpty else { throw invalid("no user name") }
+        self.username = user
     }
 
     /// Whether `name` is a schema name klinesync accepts: lower-case letters, digits and `_`, not starting with a
