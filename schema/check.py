@@ -43,16 +43,18 @@ for path in sorted(glob.glob(os.path.join(root, "examples", "*.yaml"))):
     verdict(not errors, f"{path}: {[e.message for e in errors]}")
 
 for path in sorted(glob.glob(os.path.join(root, "Tests", "KlineSyncCoreTests", "Fixtures", "bad", "*.yaml"))):
-    with open(path) as f:
-        text = f.read()
+    with open(path, "rb") as f:
+        raw = f.read()
+    # Some bad manifests hold bytes that are not UTF-8 on purpose: a validator must reject them as not YAML.
+    text = raw.decode("utf-8", errors="replace")
     expected = [l.split(":", 1)[1].strip() for l in text.splitlines() if l.startswith("# schema:")]
     if not expected:
         verdict(False, f"{path}: no '# schema:' line")
         continue
     try:
-        doc = yaml.load(text, Loader=StringDates)
+        doc = yaml.load(raw.decode("utf-8"), Loader=StringDates)
         rejected = bool(list(manifest.iter_errors(doc)))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, UnicodeDecodeError):
         rejected = True
     verdict(rejected == (expected[0] == "reject"), f"{path}: schema {'rejects' if rejected else 'accepts'}, expected {expected[0]}")
 

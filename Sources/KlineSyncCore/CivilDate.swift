@@ -72,6 +72,12 @@ public struct CivilDate: Sendable, Hashable {
 
 /// Formatting and parsing of UTC timestamps (RFC 3339 and plain dates) in milliseconds.
 public enum Timestamp {
+    /// The earliest time a manifest may name: 1970-01-01T00:00:00Z, the Unix epoch (no exchange has older bars).
+    public static let earliest: Int64 = 0
+    /// The latest time a manifest may name: 9999-12-31T23:59:59.999Z. Bar arithmetic up to here stays far inside
+    /// 64 bits.
+    public static let latest: Int64 = 253_402_300_799_999
+
     /// `2024-01-01T00:00:00Z` (milliseconds shown only when non-zero).
     public static func format(_ millis: Int64) -> String {
         let d = CivilDate(millis: millis)

@@ -28,6 +28,28 @@ public enum Glob {
         return pi == p.count
     }
 
+    /// Whether every symbol `specific` can match is also matched by `general` (`*` covers `*USDT`, `BTC?` covers
+    /// `BTCX`). The check is sufficient, not exhaustive: true is certain; some coverings it does not see (`*?`
+    /// covers `??*`).
+    public static func covers(_ general: String, _ specific: String) -> Bool {
+        let g = Array(general.utf8)
+        let s = Array(specific.utf8)
+        let star = UInt8(ascii: "*")
+        // covered[i][j]: g[i...] covers s[j...].
+        var covered = [[Bool]](repeating: [Bool](repeating: false, count: s.count + 1), count: g.count + 1)
+        covered[g.count][s.count] = true
+        for i in stride(from: g.count - 1, through: 0, by: -1) {
+            for j in stride(from: s.count, through: 0, by: -1) {
+                switch g[i] {
+                case star: covered[i][j] = covered[i + 1][j] || (j < s.count && covered[i][j + 1])
+                case UInt8(ascii: "?"): covered[i][j] = j < s.count && s[j] != star && covered[i + 1][j + 1]
+                default: covered[i][j] = j < s.count && s[j] == g[i] && covered[i + 1][j + 1]
+                }
+            }
+        }
+        return covered[0][0]
+    }
+
     /// Whether `pattern` is a well-formed symbol glob: characters `A-Z 0-9 _ - * ?`, 1–40 long.
     public static func isValidPattern(_ pattern: String) -> Bool {
         let utf8 = pattern.utf8

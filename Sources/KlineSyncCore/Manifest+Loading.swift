@@ -26,11 +26,7 @@ extension Manifest {
                 Diagnostic(file: path, line: 0, column: 0, message: "manifest \(reason); check the path")
             ])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ManifestError(diagnostics: [
-                Diagnostic(file: path, line: 0, column: 0, message: "manifest is not UTF-8 text")
-            ])
-        }
+        let text = try ManifestDocument.text(of: data, file: path)
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         return try parse(yaml: text, file: path, absolutePath: absolute, environment: environment)
     }
@@ -40,14 +36,7 @@ extension Manifest {
         -> Manifest
     {
         var reader = ManifestReader(file: file)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw ManifestError(diagnostics: [Self.diagnostic(for: error, file: file)])
-        } catch {
-            throw ManifestError(diagnostics: [Diagnostic(file: file, line: 0, column: 0, message: "\(error)")])
-        }
+        let root = try ManifestDocument.compose(yaml, file: file)
         guard let root, root.mapping != nil else {
             throw ManifestError(diagnostics: [
                 Diagnostic(
@@ -59,6 +48,9 @@ extension Manifest {
         var builder = ManifestBuilder(reader: reader, directory: directory, environment: environment)
         let manifest = builder.build(root)
         reader = builder.reader
+        if manifest == nil && reader.diagnostics.isEmpty {
+            reader.error(root, "manifest could not be read; check it against schema/manifest.schema.json")
+        }
         if !reader.diagnostics.isEmpty || manifest == nil {
             let sorted = reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
             throw ManifestError(diagnostics: sorted)
@@ -68,30 +60,5 @@ extension Manifest {
         result.directory = directory
         result.digest = SHA256.hash(data: Data(yaml.utf8)).map { String(format: "%02x", $0) }.joined()
         return result
-    }
-
-    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
-        func located(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
-            var message = "invalid YAML: \(problem)"
-            if let context {
-                message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
-            }
-            return Diagnostic(file: file, line: mark.line, column: mark.column, message: message)
-        }
-        switch error {
-        case .scanner(let context, let problem, let mark, _): return located(mark, problem, context)
-        case .parser(let context, let problem, let mark, _): return located(mark, problem, context)
-        case .composer(let context, let problem, let mark, _): return located(mark, problem, context)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(
-                file: file, line: context.mark.line, column: context.mark.column,
-                message: "duplicate key '\(duplicates.joined(separator: "', '"))'; each key may appear once")
-        case .reader(let problem, let offset, _, _):
-            return Diagnostic(
-                file: file, line: 0, column: 0,
-                message: "invalid YAML: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
-        default:
-            return Diagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(error)")
-        }
     }
 }

@@ -58,10 +58,20 @@ extension ManifestBuilder {
         let (key, _, value) = windowKeys[0]
         var window: Manifest.Window?
         switch key {
-        case "bars": window = reader.int(value, "\(what): bars", in: 1...100_000_000).map { .bars($0) }
+        case "bars":
+            if let count = reader.int(value, "\(what): bars", in: 1...100_000_000) {
+                if count > Self.maxBars(interval) {
+                    reader.error(
+                        value,
+                        "\(what): bars must be at most \(Self.maxBars(interval)) (36500d, the longest window, of \(interval.name) bars), found \(count)"
+                    )
+                } else {
+                    window = .bars(count)
+                }
+            }
         case "since": window = reader.date(value, "\(what): since").map { .since($0) }
         default:
-            if let millis = reader.duration(value, "\(what): lookback", min: 1, max: 100 * 365 * 86_400_000) {
+            if let millis = reader.duration(value, "\(what): lookback", min: 1, max: Self.longestWindowMillis) {
                 if millis < interval.approximateMillis {
                     reader.error(
                         value,
@@ -111,9 +121,24 @@ extension ManifestBuilder {
             var range: Manifest.ForceRange?
             for (key, _, value) in entries {
                 switch key {
-                case "symbols": symbols = reader.globs(value, "\(what): symbols")
+                case "symbols":
+                    symbols = reader.globs(value, "\(what): symbols")
+                    if value.sequence?.isEmpty == true {
+                        reader.error(
+                            value,
+                            "\(what): symbols is empty, so the rule can never match; list at least one symbol pattern, such as [\"BTCUSDT\"]"
+                        )
+                        symbols = nil
+                    }
                 case "intervals":
                     guard let names = reader.list(value, "\(what): intervals") else { continue }
+                    if names.isEmpty {
+                        reader.error(
+                            value,
+                            "\(what): intervals is empty, so the rule can never match; list at least one interval, or leave intervals out to cover every interval"
+                        )
+                        continue
+                    }
                     var list: [Interval] = []
                     for nameNode in names {
                         guard let name = reader.string(nameNode, "each interval of \(what)") else { continue }

@@ -37,7 +37,11 @@ extension ManifestBuilder {
                 if text == "embedded" {
                     embedded = true
                 } else if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
-                    baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+                    if let problem = ManifestBuilder.portProblem(in: text) {
+                        reader.error(value, "source.base_url '\(text)' \(problem)")
+                    } else {
+                        baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+                    }
                 } else {
                     reader.error(
                         value,
@@ -119,6 +123,10 @@ extension ManifestBuilder {
                 )
                 return nil
             }
+            if let problem = ManifestBuilder.portProblem(in: text) {
+                reader.error(node, "database URL \(DatabaseLocation.redact(text)) \(problem)")
+                return nil
+            }
             return .postgres(url: text)
         }
         reader.error(
@@ -132,6 +140,7 @@ extension ManifestBuilder {
         let keys = ["status", "include", "exclude", "contract_types", "quote_assets"]
         guard let entries = reader.mapping(node, "symbols", allowed: keys) else { return nil }
         var filter = Manifest.SymbolFilter()
+        var excludeNode: Node?
         for (key, _, value) in entries {
             switch key {
             case "status":
@@ -149,9 +158,17 @@ extension ManifestBuilder {
                     }
                     filter.include = globs
                 }
-            case "exclude": filter.exclude = reader.globs(value, "symbols.exclude") ?? []
+            case "exclude":
+                excludeNode = value
+                filter.exclude = reader.globs(value, "symbols.exclude") ?? []
             case "contract_types":
                 guard let items = reader.list(value, "symbols.contract_types") else { continue }
+                if items.isEmpty {
+                    reader.error(
+                        value,
+                        "symbols.contract_types is empty, so no symbol would be synced; list at least one, such as [PERPETUAL], or remove it to allow any"
+                    )
+                }
                 var types: [String] = []
                 for item in items {
                     guard let text = reader.string(item, "each contract type") else { continue }
@@ -170,6 +187,12 @@ extension ManifestBuilder {
                 filter.contractTypes = types
             case "quote_assets":
                 guard let items = reader.list(value, "symbols.quote_assets") else { continue }
+                if items.isEmpty {
+                    reader.error(
+                        value,
+                        "symbols.quote_assets is empty, so no symbol would be synced; list at least one, such as [USDT], or remove it to allow any"
+                    )
+                }
                 var assets: [String] = []
                 for item in items {
                     guard let text = reader.string(item, "each quote asset") else { continue }
@@ -183,6 +206,16 @@ extension ManifestBuilder {
                 }
                 filter.quoteAssets = assets
             default: break
+            }
+        }
+        // An exclude list that takes away everything the include list selects leaves no symbol at all.
+        if let excludeNode, !filter.include.isEmpty {
+            let covering = filter.include.map { pattern in filter.exclude.first { Glob.covers($0, pattern) } }
+            if let first = covering.first ?? nil, covering.allSatisfy({ $0 != nil }) {
+                reader.error(
+                    excludeNode,
+                    "symbols.exclude removes every symbol symbols.include selects ('\(first)' covers '\(filter.include[0])'), so no symbol would be synced"
+                )
             }
         }
         return filter

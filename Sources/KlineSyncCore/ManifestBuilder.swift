@@ -27,12 +27,11 @@ struct ManifestBuilder {
         for (key, _, value) in entries {
             switch key {
             case "version":
-                if let v = reader.int(value, "version", in: Int.min...Int.max) {
-                    if v == 1 {
-                        version = v
-                    } else {
-                        reader.error(value, "unsupported manifest version \(v); this klinesync reads version 1")
-                    }
+                let digits = value.scalar?.string.replacingOccurrences(of: "_", with: "") ?? ""
+                if value.scalar?.style == .plain, ManifestReader.isWholeNumber(digits), Int(digits) != 1 {
+                    reader.error(value, "unsupported manifest version \(digits); this klinesync reads version 1")
+                } else {
+                    version = reader.int(value, "version", in: 1...1)
                 }
             case "source": source = buildSource(value)
             case "database": database = buildDatabase(value)
@@ -64,6 +63,40 @@ struct ManifestBuilder {
         return Manifest(
             version: version, source: source, database: database, symbols: symbols, intervals: intervals, force: force,
             prune: prune, pacing: pacing, retry: retry, report: report, path: "", directory: directory, digest: "")
+    }
+
+    /// The longest window a manifest may ask for: 100 years (36500d), as `lookback` and as `bars` of any interval.
+    static let longestWindowMillis: Int64 = 36_500 * 86_400_000
+
+    /// The most `bars` an interval's window may hold: 100 years of its bars, and never more than 100 million.
+    static func maxBars(_ interval: Interval) -> Int {
+        Int(min(100_000_000, longestWindowMillis / interval.approximateMillis))
+    }
+
+    /// What is wrong with the port written in a URL (`scheme://user:pass@host:PORT/…`), or nil when it is fine or
+    /// none is written. Foundation accepts any port, and ignores one too long for 64 bits.
+    static func portProblem(in url: String) -> String? {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        var authority = url[schemeEnd.upperBound...]
+        if let end = authority.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+            authority = authority[..<end]
+        }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        let port: Substring
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            let rest = authority[authority.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            port = rest.dropFirst()
+        } else {
+            guard let colon = authority.lastIndex(of: ":") else { return nil }
+            port = authority[authority.index(after: colon)...]
+        }
+        if port.isEmpty { return "has ':' but no port after it; write a port from 1 to 65535, or drop the ':'" }
+        if port.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let number = Int(port), (1...65_535).contains(number) {
+            return nil
+        }
+        return "has port \(port); a port must be a number from 1 to 65535"
     }
 
     /// An absolute path for a manifest-relative one.

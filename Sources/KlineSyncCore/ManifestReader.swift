@@ -88,7 +88,13 @@ struct ManifestReader {
         }
         let text = scalar.string.replacingOccurrences(of: "_", with: "")
         guard let value = Int(text) else {
-            error(node, "\(what) must be a whole number, found '\(scalar.string)'")
+            if Self.isWholeNumber(text) {
+                // Too many digits for any count: out of range, whichever way.
+                error(
+                    node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(scalar.string)")
+            } else {
+                error(node, "\(what) must be a whole number, found '\(scalar.string)'")
+            }
             return nil
         }
         guard range.contains(value) else {
@@ -96,6 +102,12 @@ struct ManifestReader {
             return nil
         }
         return value
+    }
+
+    /// Digits with an optional sign: a whole number, however large.
+    static func isWholeNumber(_ text: String) -> Bool {
+        let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
     mutating func number(_ node: Node, _ what: String, in range: ClosedRange<Double>) -> Double? {
@@ -124,24 +136,31 @@ struct ManifestReader {
 
     mutating func duration(_ node: Node, _ what: String, min: Int64, max: Int64) -> Int64? {
         guard let text = string(node, what) else { return nil }
-        guard let millis = DurationText.parse(text) else {
+        guard let (digits, factor) = DurationText.split(text) else {
             error(node, "\(what) must be a duration such as 500ms, 30s, 5m, 12h or 7d, found '\(text)'")
             return nil
         }
-        guard millis >= min, millis <= max else {
+        // Durations too long for 64 bits are out of range like any other: checked, never trapped.
+        let product = Int64(digits).map { $0.multipliedReportingOverflow(by: factor) }
+        guard let product, !product.overflow, product.partialValue >= min, product.partialValue <= max else {
             error(
                 node,
                 "\(what) must be between \(DurationText.format(min)) and \(DurationText.format(max)), found '\(text)'")
             return nil
         }
-        return millis
+        return product.partialValue
     }
 
+    /// A date from 1970-01-01 to 9999-12-31 (`Timestamp.earliest`…`Timestamp.latest`), in ms.
     mutating func date(_ node: Node, _ what: String) -> Int64? {
         guard let text = string(node, what) else { return nil }
         guard let millis = Timestamp.parse(text) else {
             error(
                 node, "\(what) must be a date (2024-01-01) or an RFC 3339 time (2024-01-01T00:00:00Z), found '\(text)'")
+            return nil
+        }
+        guard millis >= Timestamp.earliest, millis <= Timestamp.latest else {
+            error(node, "\(what) must be between 1970-01-01 and 9999-12-31 (UTC), found '\(text)'")
             return nil
         }
         return millis
@@ -181,15 +200,20 @@ struct ManifestReader {
 
 /// Durations as the manifest writes them: `500ms`, `30s`, `5m`, `12h`, `7d`.
 public enum DurationText {
-    /// Milliseconds, or nil when the text is not a duration.
+    /// Milliseconds, or nil when the text is not a duration or does not fit in 64 bits.
     public static func parse(_ text: String) -> Int64? {
+        guard let (digits, factor) = split(text), let value = Int64(digits) else { return nil }
+        let product = value.multipliedReportingOverflow(by: factor)
+        return product.overflow ? nil : product.partialValue
+    }
+
+    /// The digits and the unit's length in ms of a duration's text (`90s` → `("90", 1000)`), however many digits.
+    static func split(_ text: String) -> (digits: Substring, factor: Int64)? {
         let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             let digits = text.dropLast(suffix.count)
-            guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), digits.count <= 12,
-                let value = Int64(digits)
-            else { return nil }
-            return value * factor
+            guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            return (digits, factor)
         }
         return nil
     }
