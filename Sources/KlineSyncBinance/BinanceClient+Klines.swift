@@ -12,6 +12,13 @@ extension BinanceClient {
     /// validated; any problem fails the fetch (pages already handed over are the caller's to discard). Bars whose
     /// close time is not before `horizon` (the still-open bar) are dropped. When the first bar returned is later
     /// than the start asked for, `listingFloor` is set to it.
+    ///
+    /// A range of several pages may start long before the symbol's listing, so its first page is fetched alone
+    /// first (`leadPage`), as planned. When it is empty, spot and USD-M probe the rest of the range with the next
+    /// page's limit (the exchange anchors at `startTime`, so the first bar, i.e. the listing, comes back at once, or
+    /// nothing when the range has no bar) and page the rest from there; COIN-M (windows of at most 200 days,
+    /// anchored at `endTime`) probes with daily pages of 200 days each until a bar appears. Either way the empty
+    /// pages before a listing are not fetched one by one.
     public func fetchBars(
         symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
         receive: ([Bar]) async throws -> Void
@@ -26,24 +33,32 @@ extension BinanceClient {
                 status: 0, code: -1120, message: "interval \(interval.name) is not offered on \(market.rawValue)",
                 path: path)
         }
-        let pages = Paging.pages(market: market, interval: interval, range: range, mode: paging)
+        var pages = Paging.pages(market: market, interval: interval, range: range, mode: paging)
         var fetch = BarFetch(bars: [])
         guard !pages.isEmpty else { return fetch }
+        let start = pages[0].startTime
         var seenBar = false
         var delivered = 0
-        try await fetchPages(pages, symbol: symbol, interval: interval, path: path) { outcome in
+        func deliver(_ outcome: Outcome<[Bar]>) async throws {
             fetch.requests += outcome.requests
             fetch.weight += outcome.weight
             fetch.retries += outcome.retries
             var bars = outcome.value
             if !seenBar, let first = bars.first {
                 seenBar = true
-                if first.openTime > pages[0].startTime { fetch.listingFloor = first.openTime }
+                if first.openTime > start { fetch.listingFloor = first.openTime }
             }
             if let open = bars.firstIndex(where: { $0.closeTime >= horizon }) { bars.removeSubrange(open...) }
             delivered += bars.count
             if !bars.isEmpty { try await receive(bars) }
         }
+        if pages.count > 1 {
+            let lead = try await leadPage(
+                pages: pages, range: range, symbol: symbol, interval: interval, paging: paging, path: path)
+            for outcome in lead.outcomes { try await deliver(outcome) }
+            pages = lead.rest
+        }
+        try await fetchPages(pages, symbol: symbol, interval: interval, path: path, receive: deliver)
         logger.debug(
             "fetched bars",
             metadata: [
@@ -58,6 +73,7 @@ extension BinanceClient {
         _ pages: [Page], symbol: String, interval: Interval, path: String,
         receive: (Outcome<[Bar]>) async throws -> Void
     ) async throws {
+        guard !pages.isEmpty else { return }
         let width = max(1, min(pacing.concurrency, pages.count))
         // Pages that arrived before an earlier one; a new page only starts within `ahead` of the next to hand over.
         let ahead = 2 * width

@@ -85,6 +85,22 @@ public enum Paging {
         }
     }
 
+    /// The limits of the first two pages (or fewer) of `bars` bars, as `limits` would give them, without building
+    /// the whole list.
+    static func leadingLimits(bars: Int64, market: Market, interval: Interval, mode: Mode) -> [Int] {
+        guard bars > 0 else { return [] }
+        let size = Int64(pageSize(market: market, interval: interval, mode: mode))
+        switch mode {
+        case .leastWeight:
+            return limits(bars: min(bars, 2 * size), market: market, interval: interval, mode: mode)
+        case .fewestRequests:
+            let requests = (bars + size - 1) / size
+            let base = bars / requests
+            let larger = bars % requests
+            return (0..<min(requests, 2)).map { Int($0 < larger ? base + 1 : base) }
+        }
+    }
+
     /// The limit of each page for `bars` bars: full pages and a tail (least weight), or equal shares (fewest
     /// requests: the larger ones first).
     static func limits(bars: Int64, market: Market, interval: Interval, mode: Mode) -> [Int] {

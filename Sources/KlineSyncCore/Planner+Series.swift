@@ -7,6 +7,7 @@ extension Planner {
         let summary = input.snapshot.summaries[key]
         let desired = window(rule: rule, instrument: instrument, summary: summary, serverTime: input.serverTime)
         let empty = summary?.emptyRanges ?? []
+        let listing = estimatedListing(instrument: instrument, summary: summary, serverTime: input.serverTime)
         var actions: [PlannedAction] = []
 
         func action(_ kind: ActionKind, _ ranges: [TimeRange]) {
@@ -19,7 +20,8 @@ extension Planner {
             for range in ranges {
                 bars += interval.count(from: range.start, to: range.end)
                 if kind.fetches {
-                    let cost = Paging.cost(market: market, interval: interval, range: range, mode: paging)
+                    let cost = fetchCost(
+                        market: market, interval: interval, range: range, mode: paging, estimatedListing: listing)
                     requests += cost.requests
                     weight += cost.weight
                 }
@@ -69,6 +71,34 @@ extension Planner {
         return SeriesPlan(
             symbol: key.symbol, interval: interval, desired: desired.isEmpty ? nil : desired,
             stored: summary.flatMap(stored), actions: actions, fingerprint: summary.map(fingerprint) ?? "none")
+    }
+
+    /// Where the exchange's bars are expected to begin when no listing floor is recorded yet: the instrument's
+    /// `onboardDate` from exchangeInfo, when it is plausible (after 2009, not after the server time). Only estimates
+    /// use it; the planned ranges stay whole, since `onboardDate` can be later than the first bar.
+    static func estimatedListing(instrument: Instrument, summary: SeriesSummary?, serverTime: Int64) -> Int64? {
+        guard summary?.listingFloor == nil, let onboard = instrument.onboardDate else { return nil }
+        guard onboard >= 1_230_768_000_000, onboard <= serverTime else { return nil }
+        return onboard
+    }
+
+    /// Requests and weight of fetching `range`, as the client does it: when the range starts a page or more before
+    /// the estimated listing, its first page comes back empty and the next request finds the first bar, from which
+    /// the rest is paged (a range with no bar at all costs those two requests).
+    static func fetchCost(
+        market: Market, interval: Interval, range: TimeRange, mode: Paging.Mode, estimatedListing: Int64?
+    ) -> (requests: Int, weight: Int) {
+        let whole = Paging.cost(market: market, interval: interval, range: range, mode: mode)
+        let firstLimits = Paging.leadingLimits(
+            bars: interval.count(from: range.start, to: range.end), market: market, interval: interval, mode: mode)
+        guard let listing = estimatedListing, firstLimits.count > 1,
+            interval.floor(listing) >= interval.advance(interval.ceil(range.start), by: Int64(firstLimits[0]))
+        else { return whole }
+        let lead = market.klineWeight(limit: firstLimits[0])
+        let listed = TimeRange(start: min(interval.floor(listing), range.end), end: range.end)
+        let cost = Paging.cost(market: market, interval: interval, range: listed, mode: mode)
+        guard cost.requests == 0 else { return (cost.requests + 1, cost.weight + lead) }
+        return (2, lead + market.klineWeight(limit: firstLimits[1]))
     }
 
     static func forceRange(_ range: Manifest.ForceRange, interval: Interval, desired: TimeRange) -> [TimeRange] {

@@ -82,10 +82,18 @@ public enum Planner {
         // pages are sized for the fewest requests.
         var paging = Paging.Mode.leastWeight
         var fewest = (requests: 0, weight: 0)
+        let instruments = Dictionary(universe.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first })
         for plan in series {
+            let listing = instruments[plan.symbol].flatMap {
+                estimatedListing(
+                    instrument: $0, summary: input.snapshot.summaries[plan.key(market: market)],
+                    serverTime: input.serverTime)
+            }
             for action in plan.actions where action.kind.fetches {
                 for range in action.ranges {
-                    let cost = Paging.cost(market: market, interval: plan.interval, range: range, mode: .fewestRequests)
+                    let cost = fetchCost(
+                        market: market, interval: plan.interval, range: range, mode: .fewestRequests,
+                        estimatedListing: listing)
                     fewest.requests += cost.requests
                     fewest.weight += cost.weight
                 }

@@ -268,4 +268,64 @@ struct PlannerTests {
             Planner.budget(
                 Self.manifest("  1h: { bars: 1 }"), ExchangeInfo(instruments: [], weightLimitPerMinute: 2400)) == 1200)
     }
+
+    // MARK: - Estimates before the listing is known
+
+    static func listed(_ symbol: String, onboard: Int64?) -> Instrument {
+        var instrument = instrument(symbol)
+        instrument.onboardDate = onboard
+        return instrument
+    }
+
+    @Test func estimatesFromTheOnboardDateWhenNoListingFloorIsRecorded() throws {
+        // 1m since 2022-10-01 for a symbol onboarded 2024-04-08: 890,000 window bars, 91,000 listed ones.
+        let manifest = Self.manifest("  1m: { since: 2022-10-01 }")
+        let m1 = Interval(name: "1m")!
+        let onboard = Self.t("2024-04-08T00:00:00Z")
+        let plan = Self.plan(manifest, instruments: [Self.listed("NEWUSDT", onboard: onboard)])
+        let series = try only(plan, "NEWUSDT", m1)
+        let create = try #require(series.actions.first)
+        // The ranges stay whole (the first bar may be before onboardDate); the cost is that of the listed part plus
+        // the first page, which comes back empty.
+        #expect(create.kind == .create && create.ranges == [series.desired!])
+        let mode = plan.paging ?? .leastWeight
+        let listed = Paging.cost(
+            market: .usdm, interval: m1, range: TimeRange(start: onboard, end: series.desired!.end), mode: mode)
+        let lead = try #require(Paging.pages(market: .usdm, interval: m1, range: series.desired!, mode: mode).first)
+        #expect(create.requests == listed.requests + 1 && create.weight == listed.weight + lead.weight)
+        let whole = Paging.cost(market: .usdm, interval: m1, range: series.desired!, mode: mode)
+        #expect(whole.requests > 8 * create.requests)
+    }
+
+    @Test func ignoresAnImplausibleOnboardDateAndARecordedFloor() throws {
+        let manifest = Self.manifest("  1h: { since: 2023-01-01 }")
+        let desired = TimeRange(start: Self.t("2023-01-01T00:00:00Z"), end: Self.h1.floor(Self.now))
+        for onboard in [nil, Int64(0), Self.now + 86_400_000] {
+            let plan = Self.plan(manifest, instruments: [Self.listed("BTCUSDT", onboard: onboard)])
+            let whole = Paging.cost(market: .usdm, interval: Self.h1, range: desired, mode: plan.paging ?? .leastWeight)
+            let create = try #require(try only(plan).actions.first)
+            #expect(
+                create.requests == whole.requests && create.weight == whole.weight,
+                "onboard \(String(describing: onboard))")
+        }
+        // With a floor recorded the window is clipped to it and onboardDate plays no part.
+        let floor = Self.t("2023-06-01T00:00:00Z")
+        let stored = Self.summary("BTCUSDT", Self.h1, first: floor, last: floor + 10 * Self.hour, floor: floor)
+        let plan = Self.plan(
+            manifest, instruments: [Self.listed("BTCUSDT", onboard: Self.t("2024-01-01T00:00:00Z"))], stored: [stored])
+        let extend = try #require(try only(plan).actions.first { $0.kind == .extend })
+        let range = try #require(extend.ranges.first)
+        let mode = plan.paging ?? .leastWeight
+        #expect(extend.requests == Paging.cost(market: .usdm, interval: Self.h1, range: range, mode: mode).requests)
+    }
+
+    @Test func aWindowWhollyBeforeTheOnboardDateIsEstimatedAtTwoRequests() throws {
+        // The first page, empty, and the probe of the rest of the range that finds nothing.
+        let manifest = Self.manifest(
+            "  1h: { since: 2023-01-01, until: 2023-06-01 }", extra: "pacing: { weight_per_minute: 5 }")
+        let plan = Self.plan(manifest, instruments: [Self.listed("NEWUSDT", onboard: Self.t("2024-01-01T00:00:00Z"))])
+        let create = try #require(try only(plan, "NEWUSDT").actions.first)
+        #expect(plan.paging == .leastWeight)
+        #expect(create.kind == .create && create.requests == 2 && create.weight == 4)
+    }
 }
