@@ -1,5 +1,6 @@
 import KlineSyncCore
 import PostgresNIO
+import Synchronization
 
 extension PostgresStore {
     /// Summaries of every stored series on `market`, read from the `series`, `series_state` and `empty_ranges`
@@ -103,24 +104,28 @@ extension PostgresStore {
     /// are rethrown unchanged.
     public func forEachBatch(of key: SeriesKey, _ body: @Sendable ([Bar]) throws -> Void) async throws {
         let logger = self.logger
-        try await withTransaction(
-            "read the bars of \(key.market.rawValue) \(key)", begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-        ) { connection in
-            guard let seriesID = try await Self.seriesID(for: key, creating: false, connection, logger) else {
-                return
-            }
-            var start = Int64.min
-            while true {
-                let batch = try await Self.fetchBars(
-                    seriesID: seriesID, from: start, to: .max, limit: Self.batchSize, connection, logger)
-                guard let last = batch.last else { return }
-                do {
-                    try body(batch)
-                } catch {
-                    throw CallerError(error: error)
+        // The batches are read in the bounded wait's own task; `body` is handed to it through a box that is
+        // emptied before this call returns, so `body` never outlives it even when the wait ends early.
+        try await withoutActuallyEscaping(body) { body in
+            let caller = CallerBox(body)
+            defer { caller.clear() }
+            try await withTransaction(
+                "read the bars of \(key.market.rawValue) \(key)",
+                begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+            ) { connection in
+                guard let seriesID = try await Self.seriesID(for: key, creating: false, connection, logger) else {
+                    return
                 }
-                if batch.count < Self.batchSize || last.openTime == .max { return }
-                start = last.openTime + 1
+                var start = Int64.min
+                while true {
+                    let batch = try await Self.fetchBars(
+                        seriesID: seriesID, from: start, to: .max, limit: Self.batchSize, connection, logger)
+                    guard let last = batch.last else { return }
+                    BoundedWait.touch()
+                    try caller.call(batch)
+                    if batch.count < Self.batchSize || last.openTime == .max { return }
+                    start = last.openTime + 1
+                }
             }
         }
     }
@@ -173,7 +178,8 @@ extension PostgresStore {
             {
                 guard let status = Instrument.Status(rawValue: statusText) else {
                     throw PostgresStoreError.corruptRow(
-                        url: url, operation: operation, reason: "instrument \(symbol) has unknown status '\(statusText)'")
+                        url: url, operation: operation,
+                        reason: "instrument \(symbol) has unknown status '\(statusText)'")
                 }
                 instruments.append(
                     Instrument(
@@ -183,4 +189,26 @@ extension PostgresStore {
             return instruments
         }
     }
+}
+
+/// A caller's closure lent to a task that may outlive the call: `clear()` takes it back, after which `call` throws
+/// `CancellationError` instead of running it.
+private final class CallerBox: Sendable {
+    private let body: Mutex<(@Sendable ([Bar]) throws -> Void)?>
+
+    init(_ body: @escaping @Sendable ([Bar]) throws -> Void) { self.body = Mutex(body) }
+
+    /// Runs the closure; its errors come out as `CallerError`, to be rethrown unchanged.
+    func call(_ bars: [Bar]) throws {
+        try body.withLock { body in
+            guard let body else { throw CancellationError() }
+            do {
+                try body(bars)
+            } catch {
+                throw CallerError(error: error)
+            }
+        }
+    }
+
+    func clear() { body.withLock { $0 = nil } }
 }

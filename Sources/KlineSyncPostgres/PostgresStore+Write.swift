@@ -20,7 +20,10 @@ extension PostgresStore {
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let logger = self.logger
-        return try await withTransaction(operation) { connection in
+        let locks = self.locks
+        let lockName = "\(batch.market.rawValue):\(batch.symbol)"
+        let url = displayName
+        let counts = try await withTransaction(operation) { connection in
             if let instrument = batch.instrument {
                 try await Self.upsert(instrument, market: batch.market, seenAt: now, connection, logger)
             }
@@ -28,8 +31,13 @@ extension PostgresStore {
             for series in batch.series {
                 counts.append(try await Self.apply(series, connection, logger))
             }
+            // Committed only while the symbol's lock (when this store took one) is still held.
+            if let locks, await locks.isLost(lockName) {
+                throw PostgresStoreError.lockLost(url: url, operation: operation)
+            }
             return counts
         }
+        return counts
     }
 
     /// Inserts or updates a run record.
@@ -98,6 +106,7 @@ extension PostgresStore {
                 throw WriteRefusal(reason: "series \(series.key): \(problem)")
             }
             counts = counts + (try await BarUpsert.upsert(batch, seriesID: seriesID, connection, logger))
+            BoundedWait.touch()
         }
 
         if let floor = series.listingFloor {

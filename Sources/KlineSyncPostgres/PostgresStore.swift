@@ -22,6 +22,12 @@ public final class PostgresStore: Store {
     let logger: Logger
     /// The connection that holds this store's symbol locks (writable stores only), and the locks it holds.
     let locks: SymbolLocks?
+    /// The bounded waits of every database access.
+    let timeouts: PostgresTimeouts
+    /// Opens a new single connection (the lock connection, health checks).
+    let connect: @Sendable () async throws -> PostgresConnection
+    /// Whether the server has been answering; accesses after an outage fail fast until a probe reaches it.
+    let health: ServerHealth
     private let lineage: String
     private let runTask: Task<Void, Never>
     private let isClosed = Mutex(false)
@@ -43,6 +49,7 @@ public final class PostgresStore: Store {
     ///   refused", "password authentication failed …"), `.missing`, `.foreignDatabase`, `.newerSchema`.
     public init(
         url: String, createIfMissing: Bool = true, maximumConnections: Int = 8,
+        timeouts: PostgresTimeouts = PostgresTimeouts(),
         logger: Logger = Logger(label: "klinesync.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws {
         let parsed = try PostgresURL(url)
@@ -50,28 +57,42 @@ public final class PostgresStore: Store {
         self.displayName = redacted
         self.isReadOnly = !createIfMissing
         self.logger = logger
+        self.timeouts = timeouts
 
         // One direct connection first: it fails fast with the real reason (the pool would retry quietly), runs the
         // migration, and then holds the symbol locks.
+        let single = try PostgresStore.connectionConfiguration(parsed, timeouts: timeouts)
+        // TCP connect is bounded by the configuration; the login after it by the wait.
+        let connect: @Sendable () async throws -> PostgresConnection = {
+            try await BoundedWait(deadline: timeouts.connect * 2).run { _ in
+                try await PostgresConnection.connect(configuration: single, id: 0, logger: logger)
+            }
+        }
+        self.connect = connect
+        self.health = ServerHealth { await PostgresStore.probe(connect, timeouts: timeouts) }
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(
-                configuration: try PostgresStore.connectionConfiguration(parsed), id: 0, logger: logger)
+            connection = try await connect()
         } catch {
             throw PostgresStoreError.cannotConnect(url: redacted, reason: PostgresStoreError.reason(error))
         }
         do {
-            self.lineage = try await PostgresStore.prepareSchema(
-                connection, schema: parsed.schema, url: redacted, readOnly: !createIfMissing, logger: logger)
+            let readOnly = !createIfMissing
+            self.lineage = try await BoundedWait(deadline: timeouts.migration).run { attach in
+                attach(connection)
+                return try await PostgresStore.prepareSchema(
+                    connection, schema: parsed.schema, url: redacted, readOnly: readOnly, logger: logger)
+            }
         } catch {
-            try? await connection.close()
+            connection.closeNow()
             throw PostgresStoreError.wrap(error, url: redacted, operation: "prepare the klinesync tables")
         }
         if createIfMissing {
-            self.locks = SymbolLocks(connection: connection, lineage: lineage, logger: logger)
+            self.locks = SymbolLocks(
+                connection: connection, lineage: lineage, timeouts: timeouts, connect: connect, logger: logger)
         } else {
             self.locks = nil
-            try? await connection.close()
+            connection.closeNow()
         }
 
         var configuration = PostgresClient.Configuration(
@@ -79,6 +100,7 @@ public final class PostgresStore: Store {
             database: parsed.database, tls: try PostgresStore.clientTLS(parsed))
         configuration.options.maximumConnections = max(1, maximumConnections)
         configuration.options.additionalStartupParameters = PostgresStore.startupParameters(parsed)
+        configuration.options.connectTimeout = timeouts.connect
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.runTask = Task { await client.run() }
@@ -91,15 +113,26 @@ public final class PostgresStore: Store {
     }
 
     /// Releases the symbol locks, closes every connection and stops the pool. Later calls fail with `.closed`.
+    ///
+    /// Waits at most `timeouts.close` (a dead server cannot hold it): what has not closed by then is dropped; the
+    /// server releases the locks of a connection that goes away.
     public func close() async throws {
         let wasClosed = isClosed.withLock { closed in
             defer { closed = true }
             return closed
         }
         guard !wasClosed else { return }
-        runTask.cancel()
-        await runTask.value
-        try? await locks?.close()
+        let runTask = self.runTask
+        let locks = self.locks
+        do {
+            try await BoundedWait(deadline: timeouts.close).run { _ in
+                runTask.cancel()
+                await runTask.value
+                await locks?.close()
+            }
+        } catch {
+            logger.warning("the database connections did not close in time", metadata: ["database": "\(displayName)"])
+        }
     }
 
     /// Throws `.closed` after `close()`.
@@ -108,42 +141,102 @@ public final class PostgresStore: Store {
     }
 
     /// Runs `body` on a pooled connection, mapping failures to `PostgresStoreError` with `operation` named.
+    ///
+    /// The wait is bounded (`BoundedWait`): it ends when the connection closes (`.connectionLost`), when nothing
+    /// has moved for `timeouts.idle` (`.timedOut`), when the server cannot be reached while waiting for a
+    /// connection (`.cannotConnect`), or when the calling task is cancelled (`.interrupted`).
     @discardableResult
     func withConnection<T: Sendable>(
-        _ operation: String, _ body: (PostgresConnection) async throws -> T
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try checkOpen(operation)
+        try await checkHealth()
+        let client = self.client
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await boundedWait().run { attach in
+                try await client.withConnection { connection in
+                    attach(connection)
+                    return try await body(connection)
+                }
+            }
         } catch {
-            throw PostgresStoreError.wrap(error, url: displayName, operation: operation)
+            let error = PostgresStoreError.wrap(error, url: displayName, operation: operation)
+            health.observe(error)
+            throw error
+        }
+    }
+
+    /// Returns at once while the server answers; after an outage, throws `.cannotConnect` unless a probe of the
+    /// server (at most `timeouts.probe`) reaches it.
+    func checkHealth() async throws {
+        if let reason = await health.unavailable() {
+            throw PostgresStoreError.cannotConnect(url: displayName, reason: reason)
+        }
+    }
+
+    /// Connects, runs `SELECT 1` and closes, within `timeouts.probe`; the reason when that fails.
+    static func probe(
+        _ connect: @escaping @Sendable () async throws -> PostgresConnection, timeouts: PostgresTimeouts
+    ) async -> String? {
+        do {
+            try await BoundedWait(deadline: timeouts.probe).run { attach in
+                let connection = try await connect()
+                defer { connection.closeNow() }
+                attach(connection)
+                try await connection.query("SELECT 1", logger: Logger(label: "klinesync.postgres.probe"))
+            }
+            return nil
+        } catch {
+            return PostgresStoreError.reason(error)
         }
     }
 
     /// Runs `body` in one transaction on a pooled connection: committed when it returns, rolled back when it
-    /// throws. `begin` may add an isolation level (`BEGIN ISOLATION LEVEL …`).
+    /// throws. `begin` may add an isolation level (`BEGIN ISOLATION LEVEL …`). A transaction whose wait ended early
+    /// (its task is cancelled then) is never committed.
     func withTransaction<T: Sendable>(
-        _ operation: String, begin: String = "BEGIN", _ body: (PostgresConnection) async throws -> T
+        _ operation: String, begin: String = "BEGIN", _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let logger = self.logger
         return try await withConnection(operation) { connection in
             try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
             do {
                 let result = try await body(connection)
+                try Task.checkCancellation()
                 try await connection.query("COMMIT", logger: logger)
                 return result
             } catch {
-                // A failed ROLLBACK means the connection is gone; the server then rolls back on its own.
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                // A failed ROLLBACK means the connection is gone; the server then rolls back on its own. A statement
+                // sent on a closed connection is never answered, so none is sent then.
+                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
                 throw error
             }
         }
     }
 
+    /// The bounded wait of one access: `timeouts.idle` without progress, with a health check of the server while
+    /// waiting for a pooled connection.
+    func boundedWait() -> BoundedWait {
+        let connect = self.connect
+        return BoundedWait(
+            deadline: timeouts.idle, healthInterval: timeouts.healthInterval,
+            healthCheck: {
+                do {
+                    let probe = try await connect()
+                    probe.closeNow()
+                    return nil
+                } catch {
+                    return PostgresStoreError.reason(error)
+                }
+            })
+    }
+
     // MARK: Connecting
 
     /// The configuration of a single connection (the migration and lock connection).
-    static func connectionConfiguration(_ url: PostgresURL) throws -> PostgresConnection.Configuration {
+    static func connectionConfiguration(_ url: PostgresURL, timeouts: PostgresTimeouts = PostgresTimeouts()) throws
+        -> PostgresConnection.Configuration
+    {
         let tls: PostgresConnection.Configuration.TLS
         switch url.tlsMode {
         case .disable: tls = .disable
@@ -154,6 +247,7 @@ public final class PostgresStore: Store {
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
             tls: tls)
         configuration.options.additionalStartupParameters = startupParameters(url)
+        configuration.options.connectTimeout = .nanoseconds(timeouts.connect.nanoseconds)
         return configuration
     }
 

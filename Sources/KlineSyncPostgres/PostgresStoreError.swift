@@ -29,6 +29,15 @@ public enum PostgresStoreError: Error, CustomStringConvertible, LocalizedError, 
     case corruptRow(url: String, operation: String, reason: String)
     /// The server or the connection failed while doing `operation`.
     case database(url: String, operation: String, reason: String)
+    /// The connection closed while doing `operation` (the server stopped, restarted or dropped it).
+    case connectionLost(url: String, operation: String)
+    /// The server did not answer for `seconds` while doing `operation`.
+    case timedOut(url: String, operation: String, seconds: Double)
+    /// The run was interrupted while doing `operation`; a write in progress was not committed.
+    case interrupted(url: String, operation: String)
+    /// A symbol's write was refused because the connection holding its lock closed since the lock was taken, so
+    /// another agent may be working on the symbol.
+    case lockLost(url: String, operation: String)
 
     /// The message a person reads: what failed, where, and what to do when there is something to do.
     public var description: String {
@@ -58,7 +67,23 @@ public enum PostgresStoreError: Error, CustomStringConvertible, LocalizedError, 
             "cannot \(operation) from database \(url): \(reason)"
         case .database(let url, let operation, let reason):
             "cannot \(operation) in database \(url): \(reason)"
+        case .connectionLost(let url, let operation):
+            "cannot \(operation) in database \(url): the connection to the server was lost; "
+                + "check that the server is running, then run again"
+        case .timedOut(let url, let operation, let seconds):
+            "cannot \(operation) in database \(url): the server did not answer for \(Self.format(seconds)); "
+                + "check that it is running and reachable, then run again"
+        case .interrupted(let url, let operation):
+            "cannot \(operation) in database \(url): interrupted"
+        case .lockLost(let url, let operation):
+            "cannot \(operation) in database \(url): the connection holding its lock closed, so another agent "
+                + "may be working on it; nothing of it was written, a later run picks it up"
         }
+    }
+
+    /// `30s`, `2.5s`.
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? "\(Int(seconds))s" : "\((seconds * 10).rounded() / 10)s"
     }
 
     /// Same as `description`, for `LocalizedError` consumers such as ArgumentParser.
@@ -108,6 +133,14 @@ public enum PostgresStoreError: Error, CustomStringConvertible, LocalizedError, 
             return "connection timed out"
         }
         if let error = error as? PostgresStoreError { return error.description }
+        if let ending = error as? BoundedWait.Ending {
+            switch ending {
+            case .timedOut(let deadline): return "no answer from the server for \(Self.format(deadline.seconds))"
+            case .connectionLost: return "the connection to the server was lost"
+            case .cancelled: return "interrupted"
+            case .unreachable(let reason): return reason
+            }
+        }
         let text = String(describing: error)
         // The pool's `ConnectionPoolError` (in a module klinesync does not import): new connections kept failing.
         if text.contains("connectionCreationCircuitBreakerTripped") {
@@ -121,6 +154,21 @@ public enum PostgresStoreError: Error, CustomStringConvertible, LocalizedError, 
     /// `.database`, with the operation named.
     static func wrap(_ error: any Error, url: String, operation: String) -> any Error {
         if let error = error as? PostgresStoreError { return error }
+        if let ending = error as? BoundedWait.Ending {
+            switch ending {
+            case .timedOut(let deadline):
+                return PostgresStoreError.timedOut(url: url, operation: operation, seconds: deadline.seconds)
+            case .connectionLost: return PostgresStoreError.connectionLost(url: url, operation: operation)
+            case .cancelled: return PostgresStoreError.interrupted(url: url, operation: operation)
+            case .unreachable(let reason): return PostgresStoreError.cannotConnect(url: url, reason: reason)
+            }
+        }
+        if error is CancellationError { return PostgresStoreError.interrupted(url: url, operation: operation) }
+        if let error = error as? PSQLError,
+            [.serverClosedConnection, .uncleanShutdown, .clientClosedConnection].contains(error.code)
+        {
+            return PostgresStoreError.connectionLost(url: url, operation: operation)
+        }
         if let caller = error as? CallerError { return caller.error }
         if let refusal = error as? WriteRefusal {
             return PostgresStoreError.invalidWrite(url: url, operation: operation, reason: refusal.reason)

@@ -3,6 +3,7 @@ import Foundation
 import KlineSyncCore
 import KlineSyncSQLite
 import Logging
+import Synchronization
 
 /// One apply: discover the exchange, lock, plan (or check the saved plan), execute, report. Returns the exit code.
 ///
@@ -115,7 +116,10 @@ struct ApplyRunner {
         let executor = Executor(exchange: session.client, store: store, logger: logger)
         let spoolStats = options.spoolStats
         let task = Task { [options] in await executor.execute(plan, options: options) }
+        // A second signal abandons the symbols in flight: the database is not waited for again (it may be what hangs).
+        let abandoned = Mutex(false)
         let signals = SignalHandler { count, name in
+            if count > 1 { abandoned.withLock { $0 = true } }
             if count == 1 {
                 stop.stop(reason: "interrupted by \(name)")
                 Terminal.printError(
@@ -148,7 +152,7 @@ struct ApplyRunner {
                 })
         }
         progress.finish()
-        let written = await writeReport(report, store: store)
+        let written = await writeReport(report, store: abandoned.withLock { $0 } ? nil : store)
         if !quiet, reportOnStdout { Terminal.printError(report.summaryLine) }
         if !quiet, !reportOnStdout { print(report.summaryLine) }
         if !quiet, written, !reportOnStdout { print("Report: \(reportPath)") }
