@@ -17,7 +17,8 @@ extension BinanceClient {
     /// 429 pauses the whole client (Retry-After, else until the next minute) and retries; 418 stops the client or
     /// waits for the ban to end, per `retry.onBan`; 5xx, 408, transport errors and unreadable bodies back off
     /// exponentially with jitter; a 4xx with a Binance code fails at once. Retryable errors that outlast
-    /// `retry.maxAttempts` become `.exhausted`.
+    /// `retry.maxAttempts` become `.exhausted`. Before the exchange ever answered this client, a refused connection,
+    /// unknown host, TLS failure or timeout throws `ConnectionFailure` at once (the base URL or the network is wrong).
     func send<Value: Sendable>(
         path: String, query: [(String, String)], weight: Int, maxBytes: Int = 16 << 20,
         decode: (UnsafeRawBufferPointer) throws(ExchangeError) -> Value
@@ -27,7 +28,7 @@ extension BinanceClient {
         while true {
             attempts += 1
             let ticket = try await limiter.acquire(weight: weight)
-            let result = await attempt(url: url, path: path, ticket: ticket, maxBytes: maxBytes, decode: decode)
+            let result = try await attempt(url: url, path: path, ticket: ticket, maxBytes: maxBytes, decode: decode)
             let error: ExchangeError
             switch result {
             case .success(let value):
@@ -38,12 +39,11 @@ extension BinanceClient {
             try Task.checkCancellation()
             var backoff = true
             switch error {
-            case .banned(let until, _):
-                await limiter.banned(until: until, policy: retry.onBan, error: error)
+            case .banned:
+                // The limiter already knows (`attempt` told it before handing the ticket back).
                 if retry.onBan == .stop { throw error }
                 backoff = false
-            case .rateLimited(let retryAfter, _):
-                await limiter.rateLimited(retryAfter: retryAfter)
+            case .rateLimited:
                 backoff = false
             default:
                 guard error.isRetryable else { throw error }
@@ -60,11 +60,12 @@ extension BinanceClient {
         }
     }
 
-    /// One attempt: sends, reads the body, hands the ticket back with the used-weight header, decodes.
+    /// One attempt: sends, reads the body, hands the ticket back with the used-weight header, decodes. Throws
+    /// `ConnectionFailure` when nothing was ever answered and the connection failed for a reason retrying won't fix.
     private func attempt<Value>(
         url: String, path: String, ticket: RateLimiter.Ticket, maxBytes: Int,
         decode: (UnsafeRawBufferPointer) throws(ExchangeError) -> Value
-    ) async -> Result<Value, ExchangeError> {
+    ) async throws -> Result<Value, ExchangeError> {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "klinesync")
@@ -73,8 +74,13 @@ extension BinanceClient {
             response = try await httpClient.execute(request, timeout: .nanoseconds(requestTimeout.nanoseconds))
         } catch {
             await limiter.complete(ticket, usedWeight: nil)
-            return .failure(.transport(message: "\(error)", path: path))
+            let failure = ConnectionFailure(error, url: baseURL)
+            if !answered.load(ordering: .relaxed) && failure.isFatalBeforeFirstAnswer && !Task.isCancelled {
+                throw failure
+            }
+            return .failure(.transport(message: failure.phrase, path: path))
         }
+        answered.store(true, ordering: .relaxed)
         let usedWeight = response.headers.first(name: "X-MBX-USED-WEIGHT-1M").flatMap {
             Int($0.trimmingCharacters(in: .whitespaces))
         }
@@ -85,14 +91,25 @@ extension BinanceClient {
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch {
             await limiter.complete(ticket, usedWeight: usedWeight)
-            let message = "\(error)".contains("TooManyBytes") ? "body larger than \(maxBytes) bytes" : "\(error)"
+            let message =
+                "\(error)".contains("TooManyBytes")
+                ? "body larger than \(maxBytes) bytes" : ConnectionFailure(error, url: baseURL).phrase
             return .failure(.transport(message: "reading the body: \(message)", path: path))
         }
-        await limiter.complete(ticket, usedWeight: usedWeight)
         guard status == 200 else {
             let retryAfter = response.headers.first(name: "Retry-After")
-            return .failure(ResponseClassifier.error(status: status, body: body, retryAfter: retryAfter, path: path))
+            let error = ResponseClassifier.error(status: status, body: body, retryAfter: retryAfter, path: path)
+            // A 418 or 429 reaches the limiter before the ticket goes back, so that no request waiting for this slot
+            // is sent in between.
+            switch error {
+            case .banned(let until, _): await limiter.banned(until: until, policy: retry.onBan, error: error)
+            case .rateLimited(let retryAfter, _): await limiter.rateLimited(retryAfter: retryAfter)
+            default: break
+            }
+            await limiter.complete(ticket, usedWeight: usedWeight)
+            return .failure(error)
         }
+        await limiter.complete(ticket, usedWeight: usedWeight)
         return body.withUnsafeBytes { (raw) -> Result<Value, ExchangeError> in
             do throws(ExchangeError) { return .success(try decode(raw)) } catch { return .failure(error) }
         }

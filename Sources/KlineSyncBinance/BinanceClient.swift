@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import KlineSyncCore
 import Logging
+import Synchronization
 
 /// The `Exchange` that talks to Binance spot, USD-M or COIN-M futures over HTTP (AsyncHTTPClient).
 ///
@@ -30,6 +31,9 @@ public final class BinanceClient: Exchange, Sendable {
     let clock: ClientClock
     let logger: Logger
     let requestTimeout: Duration
+    /// Set once the exchange answered any request (whatever the status): from then on, connection failures are
+    /// retried as a restarting exchange's would be.
+    let answered = Atomic<Bool>(false)
     /// Spreads a backoff delay; equal jitter (half fixed, half random) by default.
     let jitter: @Sendable (Duration) -> Duration
 
@@ -86,7 +90,8 @@ public final class BinanceClient: Exchange, Sendable {
         self.requestTimeout = requestTimeout
         self.jitter = jitter
         self.limiter = RateLimiter(
-            budget: pacing.budget(advertisedLimit: market.documentedWeightLimit), concurrency: pacing.concurrency,
+            budget: pacing.budget(advertisedLimit: market.documentedWeightLimit),
+            concurrency: pacing.concurrency,
             requestDelay: pacing.requestDelay, clock: clock, epochMillis: ClientClock.wallClockMillis(),
             logger: logger)
     }
@@ -129,7 +134,8 @@ public final class BinanceClient: Exchange, Sendable {
         return outcome.value
     }
 
-    /// The instrument list and advertised weight limit; the limiter's budget becomes min(configured, advertised).
+    /// The instrument list and advertised weight limit; the limiter's budget becomes min(configured, advertised), and
+    /// the advertised limit bounds this client's weight plus other clients' on the IP.
     public func exchangeInfo() async throws -> ExchangeInfo {
         let path = market.pathPrefix + "/exchangeInfo"
         let logger = self.logger
@@ -143,8 +149,10 @@ public final class BinanceClient: Exchange, Sendable {
             }
         }
         let info = outcome.value
-        let budget = pacing.budget(advertisedLimit: info.weightLimitPerMinute ?? market.documentedWeightLimit)
+        let limit = info.weightLimitPerMinute ?? market.documentedWeightLimit
+        let budget = pacing.budget(advertisedLimit: limit)
         await limiter.setBudget(budget)
+        await limiter.setExchangeLimit(limit)
         if let serverTime = info.serverTime { await limiter.synchronize(serverTime: serverTime) }
         logger.debug(
             "exchange info",

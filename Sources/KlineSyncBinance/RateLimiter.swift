@@ -9,9 +9,15 @@ import Logging
 /// (`synchronize(serverTime:)`) that lags the server slightly, never leads it. Requests still in flight or sent
 /// just before a boundary are counted in the new minute too, since the server may count them there.
 ///
-/// Every response's `X-MBX-USED-WEIGHT-1M` is reconciled with what was reserved: weight the server counts beyond
-/// ours comes from another process on the same IP, and its rate is projected over the whole minute so that this
-/// client slows down early instead of running into a 429.
+/// Every response's `X-MBX-USED-WEIGHT-1M` is the IP's running total; minus what this client reserved in the minute
+/// it is other processes' weight (``OtherClientsWeight``: spent weight, and a rate only when it is seen to grow). What
+/// this client may use in a minute is its budget, capped by the room the exchange leaves: once the exchange's limit
+/// is known (given at creation, the market's documented limit for `BinanceClient`, and then `setExchangeLimit`
+/// with the advertised one), never more than the limit minus what others already used (less a small guard),
+/// and when others' projected weight leaves less than half the limit, still half of it (two klinesync processes
+/// that yield so each keep to half together stay within the limit). A limiter that does not know the limit takes its
+/// budget for all the IP has, and others' projected weight comes off it. A request waits for the next minute only
+/// when that room is used up.
 public actor RateLimiter {
     /// A reservation for one request; hand it back with `complete(_:usedWeight:)`.
     public struct Ticket: Sendable {
@@ -24,6 +30,8 @@ public actor RateLimiter {
     private let clock: ClientClock
     private let logger: Logger
     private var budget: Int
+    /// The exchange's advertised limit per minute for the IP, once known.
+    private var exchangeLimit: Int?
     private let concurrency: Int
     private let requestDelay: Duration
     /// Server time (ms) when the clock read zero; the limiter's estimate of the exchange's clock.
@@ -32,11 +40,8 @@ public actor RateLimiter {
     private var minute: Int64 = .min
     /// Weight reserved by this client in the current minute, including weight carried over a boundary.
     private var ours = 0
-    /// Weight others used in the current minute, as last seen, and when (ms into the minute) it was seen.
-    private var external = 0
-    private var externalSeenAt: Int64 = 0
-    /// The previous minute's projection of external weight, used as a prior early in a minute.
-    private var previousExternalProjection = 0
+    /// Weight other clients on the IP used in the current minute, and their expected rate.
+    private var others = OtherClientsWeight()
     /// Reservations of the current minute (server ms, weight), for the boundary carry.
     private var reservations: [(id: UInt64, at: Int64, weight: Int)] = []
     private var inFlight: [UInt64: Ticket] = [:]
@@ -50,9 +55,14 @@ public actor RateLimiter {
     private var stats = ClientStats()
 
     /// Creates a limiter. `epochMillis` is the server time at which `clock` starts (refined by `synchronize`).
-    init(budget: Int, concurrency: Int, requestDelay: Duration, clock: ClientClock, epochMillis: Int64, logger: Logger)
-    {
+    /// A limiter keeping to `budget` per minute; `exchangeLimit` is the IP's limit per minute when already known
+    /// (the market's documented one, until exchangeInfo advertises it).
+    init(
+        budget: Int, exchangeLimit: Int? = nil, concurrency: Int, requestDelay: Duration, clock: ClientClock,
+        epochMillis: Int64, logger: Logger
+    ) {
         self.budget = max(1, budget)
+        self.exchangeLimit = exchangeLimit.map { max(1, $0) }
         self.concurrency = max(1, concurrency)
         self.requestDelay = requestDelay
         self.clock = clock
@@ -71,6 +81,11 @@ public actor RateLimiter {
     public func setBudget(_ newBudget: Int) {
         budget = max(1, newBudget)
         stats.budget = budget
+    }
+
+    /// Sets the exchange's limit per minute for the IP (advertised in exchangeInfo), which bounds ours plus others'.
+    public func setExchangeLimit(_ limit: Int) {
+        exchangeLimit = max(1, limit)
     }
 
     /// Aligns the limiter's minutes with the exchange clock: `serverTime` was just read from a response.
@@ -108,7 +123,7 @@ public actor RateLimiter {
                 continue
             } else if let lastSend, now < lastSend + requestDelay {
                 wakeAt = lastSend + requestDelay
-            } else if ours + projectedExternal(now: now) + min(weight, budget) > budget {
+            } else if ours + min(weight, budget) > allowance(now: now) {
                 wakeAt = clockTime(ofServerMillis: (minute + 1) * 60_000)
                 stats.minutes[minute, default: .init()].budgetWait += wakeAt - now
             } else {
@@ -118,6 +133,16 @@ public actor RateLimiter {
             handOffSlot()
             try await clock.sleep(until: wakeAt)
         }
+    }
+
+    /// Reserves a request of `weight` when it may be sent at once (nothing to wait for), else returns nil.
+    func tryAcquire(weight: Int) -> Ticket? {
+        let now = clock.now()
+        roll(now: now)
+        guard stoppedBy == nil, now >= pausedUntil, inFlight.count < concurrency else { return nil }
+        if let lastSend, now < lastSend + requestDelay { return nil }
+        guard ours + min(weight, budget) <= allowance(now: now) else { return nil }
+        return reserve(weight: weight, now: now, waitedSince: nil)
     }
 
     private func reserve(weight: Int, now: Duration, waitedSince: Duration?) -> Ticket {
@@ -148,14 +173,19 @@ public actor RateLimiter {
         if let usedWeight {
             stats.lastReportedWeight = usedWeight
             stats.peakReportedWeight = max(stats.peakReportedWeight, usedWeight)
-            if ticket.minute == minute && usedWeight - ours > external {
-                external = usedWeight - ours
-                externalSeenAt = serverMillis(now) - minute * 60_000
-                logger.debug(
-                    "exchange counts more weight than this client used",
-                    metadata: [
-                        "used_weight": "\(usedWeight)", "ours": "\(ours)", "budget": "\(budget)",
-                    ])
+            if ticket.minute == minute {
+                let before = others.used
+                let unsettled = inFlight.values.reduce(0) { $0 + $1.weight }
+                others.observe(
+                    reported: usedWeight, ours: ours, unsettled: unsettled, at: serverMillis(now) - minute * 60_000)
+                if others.used > before {
+                    logger.debug(
+                        "exchange counts more weight than this client used",
+                        metadata: [
+                            "used_weight": "\(usedWeight)", "ours": "\(ours)", "budget": "\(budget)",
+                            "others_per_minute": "\(others.perMinute)",
+                        ])
+                }
             }
         }
         handOffSlot()
@@ -224,25 +254,22 @@ public actor RateLimiter {
             for reservation in reservations where reservation.at >= boundary - guardMillis {
                 if inFlight[reservation.id] == nil { carry += reservation.weight }
             }
-            previousExternalProjection = projectedExternal(now: now, atMinuteEnd: true)
-        } else {
-            previousExternalProjection = 0
         }
+        others.roll(consecutive: current == minute + 1, cap: budget)
         minute = current
         ours = carry
-        external = 0
-        externalSeenAt = 0
         reservations.removeAll(keepingCapacity: true)
     }
 
-    /// Weight other processes are expected to use in the whole current minute: what was seen, extrapolated from
-    /// the rate so far, and the previous minute's projection early on.
-    private func projectedExternal(now: Duration, atMinuteEnd: Bool = false) -> Int {
-        guard external > 0 || previousExternalProjection > 0 else { return 0 }
-        let seenAt = max(externalSeenAt, 10_000)
-        let extrapolated = Int(min(Int64(budget), Int64(external) * 60_000 / seenAt))
-        if atMinuteEnd { return max(external, extrapolated) }
-        return max(external, extrapolated, previousExternalProjection)
+    /// What this client may have reserved in the current minute: the budget, capped by the room the exchange's limit
+    /// leaves beside other clients (see the type's notes).
+    func allowance(now: Duration) -> Int {
+        let elapsed = serverMillis(now) - minute * 60_000
+        guard let limit = exchangeLimit else { return budget - others.extrapolated(cap: budget) }
+        let guardWeight = others.isActive ? max(1, limit / 50) : 0
+        let headroom = limit - others.used - guardWeight
+        let yielding = max(limit - others.projected(elapsed: elapsed, cap: limit), limit / 2)
+        return min(budget, headroom, yielding)
     }
 
     // MARK: - Slots

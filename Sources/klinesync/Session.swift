@@ -42,8 +42,10 @@ struct Session {
     /// Reads the server time and the instrument list; every failure is a `CLIError.exchange` (nothing applied).
     func discover() async throws -> (serverTime: Int64, info: ExchangeInfo) {
         do {
-            let time = try await client.serverTime()
+            // exchangeInfo first: its answer gives the client the IP's limit before any request could wait on
+            // weight that other processes on the IP already spent in this minute.
             let info = try await client.exchangeInfo()
+            let time = try await client.serverTime()
             return (time, info)
         } catch let error as ExchangeError {
             throw CLIError.exchange("cannot read the exchange's instrument list from \(endpoint): \(error)")

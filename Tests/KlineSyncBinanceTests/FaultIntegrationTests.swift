@@ -66,16 +66,20 @@ import Testing
     }
 
     @Test func failsAfterMaxAttemptsWhenTheHostIsUnreachable() async throws {
-        // A port nothing listens on: the server of a finished test.
+        // The exchange answers once, then its port has nothing listening (the server of a finished test). A refused
+        // very first request fails at once instead (ConnectionFailureTests).
         let clock = ScaledClock(factor: 60)
-        let url = try await ScriptedBinanceServer(.init(market: .spot), clock: clock).run { $0 }
         // A borrowed HTTP client with a short connect timeout (AsyncHTTPClient retries refused connects until then).
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(300))
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        let client = BinanceClient(
-            market: .spot, baseURL: url, retry: RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100)),
-            httpClient: http, clock: clock, logger: Harness.quiet)
+        let client = try await ScriptedBinanceServer(.init(market: .spot), clock: clock).run { url in
+            let client = BinanceClient(
+                market: .spot, baseURL: url, retry: RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100)),
+                httpClient: http, clock: clock, logger: Harness.quiet)
+            _ = try await client.serverTime()
+            return client
+        }
         await #expect {
             try await client.serverTime()
         } throws: { error in
