@@ -2,12 +2,6 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Receives progress while a plan runs. Called from many tasks; implementations must be thread-safe.
-public protocol ExecutionObserver: Sendable {
-    /// A symbol was committed, failed or skipped. `done` of `total` symbols are finished.
-    func symbolFinished(_ report: Report.SymbolReport, done: Int, total: Int)
-}
-
 /// Runs a `Plan`: fetches with bounded concurrency through an `Exchange` and commits each symbol in one transaction.
 public struct Executor: Sendable {
     public let exchange: any Exchange

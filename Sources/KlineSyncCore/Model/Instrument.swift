@@ -46,18 +46,3 @@ public struct Instrument: Sendable, Hashable, Codable {
         return utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
     }
 }
-
-/// The instrument list and limits an exchange advertises.
-public struct ExchangeInfo: Sendable, Hashable, Codable {
-    public var instruments: [Instrument]
-    /// Advertised request-weight limit per minute, if the exchange sent one.
-    public var weightLimitPerMinute: Int?
-    /// Server time (ms) the response carried, if any.
-    public var serverTime: Int64?
-
-    public init(instruments: [Instrument], weightLimitPerMinute: Int?, serverTime: Int64? = nil) {
-        self.instruments = instruments
-        self.weightLimitPerMinute = weightLimitPerMinute
-        self.serverTime = serverTime
-    }
-}
