@@ -114,10 +114,13 @@ struct BarColumns {
     var takerBuyQuote: [String] = []
 
     init(_ bars: ArraySlice<Bar>) {
-        for keyPath in [\BarColumns.openTime, \.closeTime, \.trades] { self[keyPath: keyPath].reserveCapacity(bars.count) }
-        for keyPath in [\BarColumns.open, \.high, \.low, \.close, \.volume, \.quoteVolume, \.takerBuyBase,
-            \.takerBuyQuote]
-        {
+        for keyPath in [\BarColumns.openTime, \.closeTime, \.trades] {
+            self[keyPath: keyPath].reserveCapacity(bars.count)
+        }
+        for keyPath in [
+            \BarColumns.open, \.high, \.low, \.close, \.volume, \.quoteVolume, \.takerBuyBase,
+            \.takerBuyQuote,
+        ] {
             self[keyPath: keyPath].reserveCapacity(bars.count)
         }
         for bar in bars {

@@ -27,8 +27,9 @@ enum SQLiteSchema {
             let version = try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'")
             return .klinesync(version: version ?? 0)
         }
-        let tables = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") ?? 0
+        let tables =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") ?? 0
         return tables == 0 ? .empty : .foreign
     }
 

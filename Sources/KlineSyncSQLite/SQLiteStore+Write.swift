@@ -33,7 +33,9 @@ extension SQLiteStore {
             for instrument in valid { try SQLiteStore.upsert(instrument, market: market, seenAt: now, db) }
             try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS listed (symbol TEXT PRIMARY KEY)")
             try db.execute(sql: "DELETE FROM temp.listed")
-            for instrument in valid { try db.execute(sql: "INSERT OR IGNORE INTO temp.listed VALUES (?)", arguments: [instrument.symbol]) }
+            for instrument in valid {
+                try db.execute(sql: "INSERT OR IGNORE INTO temp.listed VALUES (?)", arguments: [instrument.symbol])
+            }
             try db.execute(
                 sql: """
                     UPDATE instruments SET status = 'delisted'

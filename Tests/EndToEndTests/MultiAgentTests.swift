@@ -95,7 +95,9 @@ struct MultiAgentTests {
         #expect(try await Self.run(["plan", "pg.yaml"], in: dir).status == 0)
         let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
             for agent in ["a", "b", "c"] {
-                group.addTask { try await Self.run(["apply", "pg.yaml", "--quiet", "--report", "\(agent).json"], in: dir) }
+                group.addTask {
+                    try await Self.run(["apply", "pg.yaml", "--quiet", "--report", "\(agent).json"], in: dir)
+                }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -107,7 +109,9 @@ struct MultiAgentTests {
             let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             inserted += (report["totals"] as? [String: Any])?["bars_inserted"] as? Int ?? -1
             for symbol in report["symbols"] as? [[String: Any]] ?? [] {
-                let bars = (symbol["series"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["bars_inserted"] as? Int ?? 0) }
+                let bars = (symbol["series"] as? [[String: Any]] ?? []).reduce(0) {
+                    $0 + ($1["bars_inserted"] as? Int ?? 0)
+                }
                 if bars > 0 { workers[symbol["symbol"] as! String, default: 0] += 1 }
             }
         }
@@ -143,7 +147,9 @@ struct MultiAgentTests {
         // symbol has all of its stored series or none.
         let partial = try await Self.status("slow.yaml", in: dir)
         #expect(partial.series.count < expected.series.count, "the agent finished before it was killed")
-        for (series, digest) in partial.series { #expect(expected.series[series] == digest, "\(series) is half-written") }
+        for (series, digest) in partial.series {
+            #expect(expected.series[series] == digest, "\(series) is half-written")
+        }
         let symbolsOf = { (digests: [String: String]) in
             Dictionary(grouping: digests.keys, by: { String($0.split(separator: " ")[0]) }).mapValues(\.count)
         }

@@ -164,7 +164,8 @@ struct ExecutorTests {
         let (totals, spooled, stats) = try await run(memoryBars: 2_000)  // 1,000 bars per symbol at concurrency 2
         #expect(totals.map(\.barsInserted) == plainTotals.map(\.barsInserted))
         #expect(totals.map(\.barsUpdated) == plainTotals.map(\.barsUpdated))
-        #expect(totals[1].barsUpdated == 2940 && totals[1].barsInserted == 0 && totals[1].barsFetched == 2940)  // 60 in the outage
+        // 60 in the outage.
+        #expect(totals[1].barsUpdated == 2940 && totals[1].barsInserted == 0 && totals[1].barsFetched == 2940)
         #expect(plainStats.spooledBars == 0)
         #expect(stats.spooledBars > 8_000)
         #expect(stats.spooledSeries == 3)  // both 1m series, then the forced one; 1h (300) and 4h (50) stay in memory

@@ -113,7 +113,8 @@ import Testing
             let range = TimeRange(start: start, end: interval.floor(fixedNow))
             var fetched: [Bar] = []
             for page in Paging.pages(market: market, interval: interval, range: range) {
-                let query = "symbol=\(symbol)&interval=\(intervalName)&startTime=\(page.startTime)"
+                let query =
+                    "symbol=\(symbol)&interval=\(intervalName)&startTime=\(page.startTime)"
                     + "&endTime=\(page.endTime)&limit=\(page.limit)"
                 let answer = try await client.klines(market, query)
                 #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")

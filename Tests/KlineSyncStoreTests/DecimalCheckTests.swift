@@ -1,6 +1,7 @@
 import KlineSyncCore
-@testable import KlineSyncSQLite
 import Testing
+
+@testable import KlineSyncSQLite
 
 /// The store's fast decimal check must accept and refuse exactly what `DecimalText.isValid` does.
 @Suite struct DecimalCheckTests {

@@ -36,7 +36,8 @@ import Testing
     @Test(.enabled(if: hasServer))
     func wrongPasswordIsAClearErrorWithoutThePassword() async throws {
         let server = try PostgresURL(PostgresTestDatabase.serverURL!)
-        let url = "postgres://\(server.username):not-the-password@\(server.host):\(server.port)/\(server.database)"
+        let url =
+            "postgres://\(server.username):not-the-password@\(server.host):\(server.port)/\(server.database)"
             + "?sslmode=disable"
         let error = await #expect(throws: PostgresStoreError.self) { _ = try await PostgresStore(url: url) }
         let text = "\(error.map { "\($0)" } ?? "")"
@@ -123,7 +124,8 @@ import Testing
                         market: .usdm, symbol: symbol, instrument: Fixtures.instrument(symbol),
                         series: [
                             SeriesWrite(key: key, bars: Fixtures.bars(500), listingFloor: Fixtures.start),
-                            SeriesWrite(key: Fixtures.key(symbol, Fixtures.week), bars: Fixtures.bars(20, Fixtures.week)),
+                            SeriesWrite(
+                                key: Fixtures.key(symbol, Fixtures.week), bars: Fixtures.bars(20, Fixtures.week)),
                         ])
                     return try await store.write(write).total
                 }

@@ -16,10 +16,11 @@ import Testing
             _ = try await store.write(Fixtures.write(key, bars: bars))
             func at(_ index: Int64) -> Int64 { interval.advance(from, by: index) }
             let gaps = try await store.gaps(of: key)
-            #expect(gaps == [
-                TimeRange(start: at(1), end: at(2)), TimeRange(start: at(4), end: at(7)),
-                TimeRange(start: at(10), end: at(11)),
-            ])
+            #expect(
+                gaps == [
+                    TimeRange(start: at(1), end: at(2)), TimeRange(start: at(4), end: at(7)),
+                    TimeRange(start: at(10), end: at(11)),
+                ])
             let missing = gaps.reduce(Int64(0)) { $0 + interval.count(from: $1.start, to: $1.end) }
             let summary = try #require(try await store.summaries(market: .usdm).first)
             #expect(missing == summary.expectedCount - summary.barCount)

@@ -132,11 +132,13 @@ import Testing
             let key = Fixtures.key()
             _ = try await store.write(Fixtures.write(key, bars: Fixtures.bars(10)))
             // Replace bars 2..<6 with new content for 2..<4 only.
-            let range = TimeRange(start: Fixtures.hour.advance(Fixtures.start, by: 2),
-                                  end: Fixtures.hour.advance(Fixtures.start, by: 6))
+            let range = TimeRange(
+                start: Fixtures.hour.advance(Fixtures.start, by: 2),
+                end: Fixtures.hour.advance(Fixtures.start, by: 6))
             let fresh = [2, 3].map { Fixtures.bar(Fixtures.hour.advance(Fixtures.start, by: $0), close: "9.9") }
             let counts = try await store.write(
-                Fixtures.write(key, SeriesWrite(key: key, deleteRanges: [range], bars: fresh))).total
+                Fixtures.write(key, SeriesWrite(key: key, deleteRanges: [range], bars: fresh))
+            ).total
             #expect(counts == WriteCounts(inserted: 2, deleted: 4))
             let stored = try await store.bars(of: key, in: nil)
             #expect(stored.count == 8)
@@ -299,8 +301,9 @@ import Testing
             run.report = #"{"format_version":"1"}"#
             try await store.recordRun(run)
             try await store.recordRun(
-                RunRecord(id: "run-2", manifestDigest: "abc", startedAt: 3, finishedAt: 4, status: "partial",
-                          report: "{}"))
+                RunRecord(
+                    id: "run-2", manifestDigest: "abc", startedAt: 3, finishedAt: 4, status: "partial",
+                    report: "{}"))
         }
     }
 }

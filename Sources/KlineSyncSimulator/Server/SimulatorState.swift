@@ -1,5 +1,5 @@
-import KlineSyncCore
 import Foundation
+import KlineSyncCore
 
 /// The mutable side of a running simulator — clock, weight accounting, fault scripts, counters — behind one lock.
 ///
