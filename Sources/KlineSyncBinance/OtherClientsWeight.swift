@@ -21,6 +21,8 @@ struct OtherClientsWeight: Sendable {
     private var lastAt: Int64 = 0
     /// The most weight of ours that was in flight at a sample: how far a sample may fall short of the truth.
     private var noise = 0
+    /// Weight of ours the server may count in this minute though we sent it in the last (see `roll`).
+    private var possiblyOurs = 0
     /// The previous minute's rate (weight per minute), assumed until samples of this minute can be trusted.
     private var priorPerMinute = 0
     /// The previous minute's ``extrapolated(cap:)`` at its end, assumed early in a minute by that estimate.
@@ -45,12 +47,17 @@ struct OtherClientsWeight: Sendable {
     /// Other clients' expected rate, in weight per minute.
     var perMinute: Int {
         if let first, lastAt - first.at >= Self.trustedSpan {
-            let growth = max(0, used - first.used - noise)
+            // Growth that may be our own late requests arriving (`possiblyOurs`) is not a rate either.
+            let growth = max(0, used - first.used - noise - possiblyOurs)
             return Int(Int64(growth) * 60_000 / (lastAt - first.at))
         }
         guard used > 0 else { return priorPerMinute }
-        return max(priorPerMinute, Int(Int64(used) * 60_000 / max(seenAt, 10_000)))
+        return max(priorPerMinute, Int(Int64(rated) * 60_000 / max(seenAt, 10_000)))
     }
+
+    /// The part of `used` that may be a rate: not the weight of our own requests that the server may have counted
+    /// in this minute although they were sent in the last one (`possiblyOurs`), which does not grow.
+    private var rated: Int { max(0, used - possiblyOurs) }
 
     /// The weight others are expected to have used by the end of the minute, `elapsed` ms into it (at most `cap`).
     func projected(elapsed: Int64, cap: Int) -> Int {
@@ -63,17 +70,19 @@ struct OtherClientsWeight: Sendable {
     /// minute's weight so far extrapolated from the minute's start (at least 10 s) to its end, or the previous
     /// minute's estimate, whichever is higher (at most `cap`).
     func extrapolated(cap: Int) -> Int {
-        let rate = used > 0 ? Int64(used) * 60_000 / max(seenAt, 10_000) : 0
+        let rate = used > 0 ? Int64(rated) * 60_000 / max(seenAt, 10_000) : 0
         return Int(min(Int64(max(0, cap)), max(Int64(used), rate, Int64(priorExtrapolated))))
     }
 
     /// Starts the next minute: the rate seen carries over as a prior when `consecutive`, else nothing does.
-    mutating func roll(consecutive: Bool, cap: Int) {
+    /// `possiblyOurs` is the weight of our requests sent shortly before the new minute and not counted in it by us.
+    mutating func roll(consecutive: Bool, cap: Int, possiblyOurs: Int = 0) {
         let prior = consecutive ? perMinute : 0
         let extrapolation =
-            consecutive ? min(cap, max(used, used > 0 ? Int(Int64(used) * 60_000 / max(seenAt, 10_000)) : 0)) : 0
+            consecutive ? min(cap, max(used, used > 0 ? Int(Int64(rated) * 60_000 / max(seenAt, 10_000)) : 0)) : 0
         self = OtherClientsWeight()
         priorPerMinute = prior
         priorExtrapolated = extrapolation
+        self.possiblyOurs = possiblyOurs
     }
 }

@@ -243,6 +243,10 @@ public actor RateLimiter {
     private func clockTime(ofServerMillis millis: Int64) -> Duration { .milliseconds(millis - epochMillis) }
 
     /// Starts a new minute when the server clock passed a boundary, carrying weight the server may count in it.
+    /// How far before a minute boundary our requests may be counted by the server after it (ms; at least, or four
+    /// of the slowest recent round trips): see `roll`.
+    static let lateWindowMillis: Int64 = 10_000
+
     private func roll(now: Duration) {
         let serverNow = serverMillis(now)
         let current = serverNow >= 0 ? serverNow / 60_000 : (serverNow - 59_999) / 60_000
@@ -250,12 +254,21 @@ public actor RateLimiter {
         let guardMillis = max(Int64(1000), 2 * slowestRoundTrip.millis)
         let boundary = current * 60_000
         var carry = inFlight.values.reduce(0) { $0 + $1.weight }
+        // Weight of ours sent in the last seconds before the boundary and not carried: a slow request may still
+        // reach the server after it and be counted there, looking like other clients' weight.
+        var late = 0
         if current == minute + 1 {
-            for reservation in reservations where reservation.at >= boundary - guardMillis {
-                if inFlight[reservation.id] == nil { carry += reservation.weight }
+            let window = max(Self.lateWindowMillis, 4 * slowestRoundTrip.millis)
+            for reservation in reservations where reservation.at >= boundary - window {
+                guard inFlight[reservation.id] == nil else { continue }
+                if reservation.at >= boundary - guardMillis {
+                    carry += reservation.weight
+                } else {
+                    late += reservation.weight
+                }
             }
         }
-        others.roll(consecutive: current == minute + 1, cap: budget)
+        others.roll(consecutive: current == minute + 1, cap: budget, possiblyOurs: late)
         minute = current
         ours = carry
         reservations.removeAll(keepingCapacity: true)
