@@ -16,24 +16,7 @@ import Testing
             maxAttempts: 8, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20)),
         _ body: (RunningSimulator, BinanceClient) async throws -> T
     ) async throws -> T {
-        let sim = try await Simulator.start(
-            SimulatorConfiguration(
-                market: market, seed: 5, symbolCount: 30, weightLimit: 1_000_000, failRate: failRate,
-                clock: .fixed(Self.now)))
-        let client = BinanceClient(
-            market: market, baseURL: sim.baseURL, pacing: ClientPacing(weightPerMinute: 1_000_000, concurrency: 8),
-            retry: retry, logger: Harness.quiet)
-        do {
-            _ = try await client.serverTime()
-            let value = try await body(sim, client)
-            try await client.shutdown()
-            await sim.stop()
-            return value
-        } catch {
-            try? await client.shutdown()
-            await sim.stop()
-            throw error
-        }
+        try await Harness.withSimulator(market, now: Self.now, failRate: failRate, retry: retry, body)
     }
 
     static let cases: [(Market, String, String)] = [
