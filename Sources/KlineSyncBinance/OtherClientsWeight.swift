@@ -57,7 +57,7 @@ struct OtherClientsWeight: Sendable {
 
     /// The part of `used` that may be a rate: not the weight of our own requests that the server may have counted
     /// in this minute although they were sent in the last one (`possiblyOurs`), which does not grow.
-    private var rated: Int { max(0, used - possiblyOurs) }
+    var rated: Int { max(0, used - possiblyOurs) }
 
     /// The weight others are expected to have used by the end of the minute, `elapsed` ms into it (at most `cap`).
     func projected(elapsed: Int64, cap: Int) -> Int {

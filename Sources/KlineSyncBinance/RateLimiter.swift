@@ -280,7 +280,7 @@ public actor RateLimiter {
         let elapsed = serverMillis(now) - minute * 60_000
         guard let limit = exchangeLimit else { return budget - others.extrapolated(cap: budget) }
         let guardWeight = others.isActive ? max(1, limit / 50) : 0
-        let headroom = limit - others.used - guardWeight
+        let headroom = limit - others.rated - guardWeight
         let yielding = max(limit - others.projected(elapsed: elapsed, cap: limit), limit / 2)
         return min(budget, headroom, yielding)
     }
