@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "klinesync",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "klinesync", targets: ["klinesync"]),
         .library(name: "KlineSyncCore", targets: ["KlineSyncCore"]),
@@ -19,6 +19,8 @@ let package = Package(
         // Already in the graph through Hummingbird; named here because the simulator stops its server gracefully.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Zips of the simulator's data.binance.vision archive (deflate; zlib underneath).
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // The domain: manifest, intervals, bars, planner, plan, report and the Store / Exchange protocols.
@@ -67,6 +69,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .executableTarget(
@@ -79,6 +83,8 @@ let package = Package(
                 "KlineSyncSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // SIGINT and SIGTERM as an async sequence (apply's stop-then-abandon).
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "KlineSyncCoreTests", dependencies: ["KlineSyncCore"], exclude: ["Fixtures"]),
@@ -120,6 +126,8 @@ let package = Package(
                 "KlineSyncCore",
                 "KlineSyncSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["Fixtures"]
         ),

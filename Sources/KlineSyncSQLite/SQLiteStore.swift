@@ -19,6 +19,8 @@ public final class SQLiteStore: Store {
     let pool: DatabasePool
     private let lineage: String
     private let isClosed = Mutex(false)
+    /// The writer lock this store holds while open for writing (see `SQLiteConnector`); released by `close()`.
+    private let writerLock: WriterLock?
 
     /// Bars per batch in `forEachBatch(of:_:)`.
     static let batchSize = 10_000
@@ -33,8 +35,14 @@ public final class SQLiteStore: Store {
     /// - Throws: `SQLiteStoreError` naming the path and the problem: not a database, not a klinesync database,
     ///   a newer schema, an unreachable folder. A file that is not klinesync's is never written to (see
     ///   `SQLiteFile.inspect`).
-    public init(path: String, createIfMissing: Bool = true, busyTimeout: Double = 30) throws {
+    public convenience init(path: String, createIfMissing: Bool = true, busyTimeout: Double = 30) throws {
+        try self.init(path: path, createIfMissing: createIfMissing, busyTimeout: busyTimeout, writerLock: nil)
+    }
+
+    /// Opens the store holding `writerLock`, which `close()` releases.
+    init(path: String, createIfMissing: Bool, busyTimeout: Double, writerLock: WriterLock?) throws {
         self.path = path
+        self.writerLock = writerLock
         self.isReadOnly = !createIfMissing
         // Inspected read-only first: a file klinesync did not make is refused before anything could change it.
         if try SQLiteFile.inspect(path) == .absent {
@@ -124,6 +132,7 @@ public final class SQLiteStore: Store {
             return closed
         }
         guard !wasClosed else { return }
+        defer { writerLock?.release() }
         do {
             try pool.close()
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import KlineSyncCore
 
 #if canImport(Glibc)
     import Glibc
@@ -10,7 +11,7 @@ import Foundation
 
 /// One writer at a time per SQLite database: an advisory `flock` on `DATABASE.lock`, released by the kernel when the
 /// process ends, however it ends (so a `kill -9` never leaves a stale lock). The file names the holder.
-public final class WriterLock: @unchecked Sendable {
+public final class WriterLock: Sendable {
     /// Who holds a lock, as written in the lock file.
     public struct Holder: Sendable, CustomStringConvertible {
         public var pid: Int32
@@ -21,7 +22,7 @@ public final class WriterLock: @unchecked Sendable {
     }
 
     /// The lock could not be taken in time.
-    public struct Busy: Error, CustomStringConvertible, LocalizedError {
+    public struct Busy: StoreLockBusy, CustomStringConvertible, LocalizedError {
         public var database: String
         public var holder: Holder?
         public var waitedSeconds: Double

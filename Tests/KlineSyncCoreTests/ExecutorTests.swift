@@ -118,7 +118,7 @@ struct ExecutorTests {
                 manifest: manifest(), exchangeInfo: try await exchange.exchangeInfo(), serverTime: now,
                 snapshot: snapshot))
         let stop = StopSignal()
-        stop.stop(reason: "interrupted by SIGINT")
+        stop.stop(.interrupted(signal: "SIGINT"))
         let report = await Executor(exchange: exchange, store: store).execute(
             plan, options: .init(runID: "r", concurrency: 2, stop: stop))
         #expect(report.totals.symbolsSkipped == 20)

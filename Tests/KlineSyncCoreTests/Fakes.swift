@@ -89,7 +89,10 @@ final class InMemoryStore: Store {
         }
     }
 
-    func recordRun(_ run: RunRecord) async throws {}
+    /// The runs recorded, in order.
+    let runs = Mutex<[RunRecord]>([])
+
+    func recordRun(_ run: RunRecord) async throws { runs.withLock { $0.append(run) } }
     func close() async throws {}
 }
 
@@ -125,10 +128,19 @@ final class FakeExchange: Exchange, RequestCounting {
         self.outages = outages
     }
 
+    /// When set, the instrument list cannot be read (as if the exchange were down).
+    let unreachable = Mutex(false)
+    /// How often the instrument list was read.
+    let infoReads = Mutex(0)
+
     func serverTime() async throws -> Int64 { now }
 
     func exchangeInfo() async throws -> ExchangeInfo {
-        ExchangeInfo(
+        infoReads.withLock { $0 += 1 }
+        if unreachable.withLock({ $0 }) {
+            throw ExchangeError.transport(message: "connection refused", path: "/fapi/v1/exchangeInfo")
+        }
+        return ExchangeInfo(
             instruments: listings.keys.sorted().map {
                 Instrument(
                     symbol: $0, status: .trading, rawStatus: "TRADING", contractType: "PERPETUAL", baseAsset: "X",

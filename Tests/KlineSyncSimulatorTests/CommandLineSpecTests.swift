@@ -63,4 +63,40 @@ struct CommandLineSpecTests {
             #expect((rows.first?[0] as? NSNumber)?.int64Value == start + 2 * 3_600_000)
         }
     }
+
+    @Test func archiveFaultsReadAGlobAndKinds() throws {
+        let fault = try ArchiveFault.parse("BTC*=bad-checksum,no-checksum,missing,truncated,hole,corrupt-once")
+        #expect(fault.symbols == "BTC*")
+        #expect(fault.kinds == Set(ArchiveFault.Kind.allCases))
+        #expect(fault.applies(to: "BTCUSDT") && !fault.applies(to: "ETHUSDT"))
+        #expect(try ArchiveFault.parse("*=hole,hole").kinds == [.hole])
+    }
+
+    @Test(arguments: [
+        ("BTCUSDT=bad-checksun", "unknown archive fault 'bad-checksun'; did you mean 'bad-checksum'?"),
+        ("BTCUSDT=wrong", "unknown archive fault 'wrong'; use bad-checksum, no-checksum, missing, truncated, hole"),
+        ("BTCUSDT=hole,", "unknown archive fault ''"), ("BTCUSDT", "expected GLOB=KIND[,KIND…]"),
+        ("=hole", "expected GLOB=KIND[,KIND…]"), ("btc*=hole", "'btc*' is not a symbol glob"),
+    ])
+    func badArchiveFaultsSayWhatIsExpected(text: String, message: String) {
+        #expect {
+            _ = try ArchiveFault.parse(text)
+        } throws: { error in
+            "\(error)".contains(message) && "\(error)".contains("--archive-fault '\(text)'")
+        }
+    }
+
+    /// A parsed archive fault reaches a running simulator.
+    @Test func parsedArchiveFaultsReachTheSimulator() async throws {
+        var configuration = testConfiguration()
+        configuration.archiveFaults = [try ArchiveFault.parse("ETH*=missing")]
+        try await withSimulator(configuration) { _, client in
+            func path(_ symbol: String) -> String {
+                "/data/futures/um/daily/klines/\(symbol)/1h/\(symbol)-1h-2024-03-10.zip"
+            }
+            let eth = try await client.get(path("ETHUSDT"))
+            let btc = try await client.get(path("BTCUSDT"))
+            #expect(eth.status == 404 && btc.status == 200)
+        }
+    }
 }

@@ -31,10 +31,10 @@ extension Executor {
                 }
                 failure = info
                 if case ExchangeError.banned = error {
-                    options.stop.stop(reason: "the exchange banned this IP: \(error)")
+                    options.stop.stop(.banned("\(error)"))
                 }
                 if case ExchangeError.exhausted(_, .banned) = error {
-                    options.stop.stop(reason: "the exchange banned this IP: \(error)")
+                    options.stop.stop(.banned("\(error)"))
                 }
             }
             reports[index].durationMs = Int(Date().timeIntervalSince(seriesStarted) * 1000)
@@ -52,7 +52,7 @@ extension Executor {
                 }
             } catch {
                 failure = Report.ErrorInfo(
-                    code: "store", message: "writing \(symbol) failed, nothing of it was stored: \(error)")
+                    code: .store, message: "writing \(symbol) failed, nothing of it was stored: \(error)")
             }
         }
         if failure != nil {
@@ -153,15 +153,15 @@ extension Executor {
 
     static func errorInfo(_ error: any Error) -> Report.ErrorInfo {
         if let exchange = error as? ExchangeError {
-            return Report.ErrorInfo(code: exchange.code, message: exchange.description)
+            return Report.ErrorInfo(code: .exchange(exchange), message: exchange.description)
         }
         if let spool = error as? SpoolError {
-            return Report.ErrorInfo(code: "spool", message: spool.description)
+            return Report.ErrorInfo(code: .spool, message: spool.description)
         }
         if error is CancellationError {
-            return Report.ErrorInfo(code: "interrupted", message: "interrupted before commit; nothing written")
+            return Report.ErrorInfo(code: .interrupted, message: "interrupted before commit; nothing written")
         }
-        return Report.ErrorInfo(code: "error", message: "\(error)")
+        return Report.ErrorInfo(code: .error, message: "\(error)")
     }
 
     func makeReport(plan: Plan, options: Options, results: [Report.SymbolReport], started: Date) -> Report {
@@ -185,7 +185,7 @@ extension Executor {
             }
         }
         let status: Report.Status
-        let interrupted = options.stop.reason?.hasPrefix("interrupted") ?? false
+        let interrupted = options.stop.reason?.isInterruption ?? false
         if totals.symbolsFailed == 0 && totals.symbolsSkipped == 0 {
             status = .ok
         } else if totals.symbolsOk > 0 || interrupted {
@@ -201,7 +201,7 @@ extension Executor {
             startedAt: Timestamp.format(Int64(started.timeIntervalSince1970 * 1000)),
             finishedAt: Timestamp.format(Int64(finished.timeIntervalSince1970 * 1000)),
             durationSeconds: finished.timeIntervalSince(started), status: status,
-            error: options.stop.reason.map { Report.ErrorInfo(code: "stopped", message: $0) },
+            error: options.stop.reason.map { Report.ErrorInfo(code: .stopped, message: $0.description) },
             interrupted: interrupted, totals: totals, symbols: results)
     }
 }

@@ -133,7 +133,8 @@ public struct Executor: Sendable {
                         }
                     }
                     if options.stop.isStopped {
-                        finish(skipped(symbol, bySymbol[symbol]!, reason: options.stop.reason ?? "stopped"))
+                        finish(
+                            skipped(symbol, bySymbol[symbol]!, reason: options.stop.reason?.description ?? "stopped"))
                         continue
                     }
                     running += 1
@@ -153,12 +154,12 @@ public struct Executor: Sendable {
             if options.stop.isStopped || waited + pause > options.lockWaitSeconds {
                 for symbol in pending {
                     let reason =
-                        options.stop.reason
+                        options.stop.reason?.description
                         ?? "another agent held \(symbol) for the whole run (\(Int(waited))s); a later run picks it up"
                     var report = skipped(symbol, bySymbol[symbol]!, reason: reason)
                     if options.stop.reason == nil {
                         report.status = .failed
-                        report.error = Report.ErrorInfo(code: "symbol_locked", message: reason)
+                        report.error = Report.ErrorInfo(code: .symbolLocked, message: reason)
                     }
                     finish(report)
                 }
@@ -196,7 +197,7 @@ public struct Executor: Sendable {
             guard try await locks.tryLockSymbol(plan.market, symbol) else { return .locked(symbol) }
         } catch {
             return .done(
-                failed(symbol, series, code: "database", message: "cannot take the lock of \(symbol): \(error)"))
+                failed(symbol, series, code: .database, message: "cannot take the lock of \(symbol): \(error)"))
         }
         var report: Report.SymbolReport
         do {
@@ -209,7 +210,7 @@ public struct Executor: Sendable {
                 report = await apply(symbol: symbol, series: changes, plan: plan, options: options)
             }
         } catch {
-            report = failed(symbol, series, code: "database", message: "cannot re-plan \(symbol): \(error)")
+            report = failed(symbol, series, code: .database, message: "cannot re-plan \(symbol): \(error)")
         }
         do {
             try await locks.unlockSymbol(plan.market, symbol)
@@ -219,7 +220,9 @@ public struct Executor: Sendable {
         return .done(report)
     }
 
-    func failed(_ symbol: String, _ series: [SeriesPlan], code: String, message: String) -> Report.SymbolReport {
+    func failed(_ symbol: String, _ series: [SeriesPlan], code: Report.ErrorCode, message: String)
+        -> Report.SymbolReport
+    {
         Report.SymbolReport(
             symbol: symbol, status: .failed, error: Report.ErrorInfo(code: code, message: message), durationMs: 0,
             series: series.map { seriesReport($0) })
@@ -227,7 +230,7 @@ public struct Executor: Sendable {
 
     func skipped(_ symbol: String, _ series: [SeriesPlan], reason: String) -> Report.SymbolReport {
         Report.SymbolReport(
-            symbol: symbol, status: .skipped, error: Report.ErrorInfo(code: "skipped", message: reason), durationMs: 0,
+            symbol: symbol, status: .skipped, error: Report.ErrorInfo(code: .skipped, message: reason), durationMs: 0,
             series: series.map { seriesReport($0) })
     }
 

@@ -140,21 +140,30 @@ public struct Manifest: Sendable, Hashable {
         public var requestDelayMillis: Int64 = 0
 
         public init() {}
+
+        /// What the exchange client keeps to.
+        public var client: ClientPacing {
+            ClientPacing(
+                weightPerMinute: weightPerMinute, concurrency: concurrency,
+                requestDelay: .milliseconds(requestDelayMillis))
+        }
     }
 
     /// `retry`: how failed requests are retried.
     public struct RetrySettings: Sendable, Hashable {
-        public enum OnBan: String, Sendable, Hashable {
-            case stop
-            case wait
-        }
-
         public var maxAttempts: Int = 5
         public var initialBackoffMillis: Int64 = 500
         public var maxBackoffMillis: Int64 = 30_000
-        public var onBan: OnBan = .stop
+        public var onBan: BanPolicy = .stop
 
         public init() {}
+
+        /// What the exchange client retries by.
+        public var policy: RetryPolicy {
+            RetryPolicy(
+                maxAttempts: maxAttempts, initialBackoff: .milliseconds(initialBackoffMillis),
+                maxBackoff: .milliseconds(maxBackoffMillis), onBan: onBan)
+        }
     }
 
     /// `report`: where the JSON report goes.

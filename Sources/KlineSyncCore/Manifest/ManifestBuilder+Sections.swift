@@ -259,7 +259,7 @@ extension ManifestBuilder {
                     reader.duration(value, "retry.max_backoff", min: 1, max: 3_600_000) ?? retry.maxBackoffMillis
             case "on_ban":
                 guard let text = reader.string(value, "retry.on_ban") else { continue }
-                if let policy = Manifest.RetrySettings.OnBan(rawValue: text) {
+                if let policy = BanPolicy(rawValue: text) {
                     retry.onBan = policy
                 } else {
                     reader.error(value, "retry.on_ban must be 'stop' or 'wait', found '\(text)'")

@@ -2,7 +2,8 @@ import Foundation
 
 extension Report {
     /// A report for a run that failed before any symbol was worked on.
-    public static func failed(runID: String, manifest: Manifest, started: Date, code: String, message: String) -> Report
+    public static func failed(runID: String, manifest: Manifest, started: Date, code: ErrorCode, message: String)
+        -> Report
     {
         let now = Date()
         return Report(

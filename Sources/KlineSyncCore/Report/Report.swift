@@ -70,10 +70,10 @@ public struct Report: Sendable, Hashable, Codable {
 
     /// An error with a stable code and a message for people.
     public struct ErrorInfo: Sendable, Hashable, Codable {
-        public var code: String
+        public var code: ErrorCode
         public var message: String
 
-        public init(code: String, message: String) {
+        public init(code: ErrorCode, message: String) {
             self.code = code
             self.message = message
         }

@@ -4,6 +4,7 @@ import ServiceLifecycle
 /// A simulator serving on a loopback port: its address, its universe and truth, runtime controls and counters.
 public final class RunningSimulator: Sendable {
     private let engine: SimulatorEngine
+    private let archive: SimulatorArchive
     private let task: Task<Void, any Error>
     private let group: ServiceGroup
 
@@ -12,8 +13,12 @@ public final class RunningSimulator: Sendable {
     /// The port the server listens on.
     public let port: Int
 
-    init(engine: SimulatorEngine, host: String, port: Int, task: Task<Void, any Error>, group: ServiceGroup) {
+    init(
+        engine: SimulatorEngine, archive: SimulatorArchive, host: String, port: Int, task: Task<Void, any Error>,
+        group: ServiceGroup
+    ) {
         self.engine = engine
+        self.archive = archive
         self.task = task
         self.group = group
         self.port = port
@@ -53,6 +58,12 @@ public final class RunningSimulator: Sendable {
 
     /// Requests served, answers by status, weight used, bars sent, faults injected.
     public var counters: SimulatorCounters { engine.state.snapshot }
+
+    /// What the archive (`/data/…`) has served: requests, zips, bytes, files generated, faults.
+    public var archiveCounters: ArchiveCounters { archive.counters }
+
+    /// Replaces the archive faults (``SimulatorConfiguration/archiveFaults`` at start).
+    public func setArchiveFaults(_ faults: [ArchiveFault]) { archive.setFaults(faults) }
 
     /// Request weight used in the current minute (what `X-MBX-USED-WEIGHT-1M` would say now).
     public var usedWeight: Int { engine.state.usedWeight }

@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// A Binance-compatible market-data server (spot `/api/v3`, USD-M `/fapi/v1` or COIN-M `/dapi/v1`: `klines`,
-/// `exchangeInfo`, `time`, `ping`) with deterministic data, Binance's weight accounting and injectable faults.
+/// `exchangeInfo`, `time`, `ping`; and the kline archive under `/data/`) with deterministic data, Binance's weight
+/// accounting and injectable faults.
 ///
 /// ```swift
 /// let sim = try await Simulator.start(SimulatorConfiguration(market: .usdm, clock: .fixed(t)))
@@ -19,17 +20,26 @@ import ServiceLifecycle
 ///   `x-mbx-used-weight`). After ``SimulatorConfiguration/requestsBeforeBan`` answers of 429 in one minute, the
 ///   next request starts a ban of ``SimulatorConfiguration/banDurationMillis``.
 /// - Scripted faults and the random fail rate apply to klines requests that passed the rate limiter.
+/// - The data.binance.vision archive is served on the same port under `/data/…` (see ``ArchiveFileID``): zips of
+///   exactly the closed bars REST serves, with `.CHECKSUM` sidecars, published after ``ArchivePublication``'s lag,
+///   with ``ArchiveFault``s for matching symbols. Archive requests cost no weight and are not rate limited; they
+///   get the configured latency and jitter.
 public enum Simulator {
     /// Errors starting the simulator.
     public enum StartError: Error, CustomStringConvertible {
         /// The server stopped before it was listening (port in use, bad host …).
         case notListening(host: String, port: Int, underlying: (any Error)?)
+        /// The archive cache directory could not be created.
+        case archiveCache(directory: String, underlying: any Error)
 
         public var description: String {
             switch self {
             case .notListening(let host, let port, let underlying):
                 "the simulator could not listen on \(host):\(port)"
                     + (underlying.map { ": \($0)" } ?? "") + "; choose another --port or free this one"
+            case .archiveCache(let directory, let underlying):
+                "the simulator could not create its archive cache directory '\(directory)': "
+                    + "\(underlying.localizedDescription)"
             }
         }
     }
@@ -42,11 +52,12 @@ public enum Simulator {
         _ configuration: SimulatorConfiguration, host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil
     ) async throws -> RunningSimulator {
         let engine = SimulatorEngine(configuration: configuration)
+        let archive = try SimulatorArchive(engine: engine)
         var log = logger ?? Logger(label: "klinesync.simulator")
         if logger == nil { log.logLevel = .warning }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
-            responder: SimulatorResponder(engine: engine),
+            responder: SimulatorResponder(engine: engine, archive: archive),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? port)
@@ -71,6 +82,6 @@ public enum Simulator {
             }
             throw StartError.notListening(host: host, port: port, underlying: underlying)
         }
-        return RunningSimulator(engine: engine, host: host, port: bound, task: task, group: group)
+        return RunningSimulator(engine: engine, archive: archive, host: host, port: bound, task: task, group: group)
     }
 }

@@ -32,6 +32,17 @@ public struct SimulatorConfiguration: Sendable {
     /// klinesync's default concurrency: a client that stops sending at its first 429 is not banned for the requests
     /// it already had in flight, one that keeps sending is.
     public var requestsBeforeBan: Int
+    /// When archive files (`/data/…`) appear after their period: monthly files on the 3rd of the next month, daily
+    /// files at 06:00 UTC the next day by default.
+    public var archivePublication: ArchivePublication
+    /// Scripted misbehaviour of the archive files of matching symbols (every file, every time).
+    public var archiveFaults: [ArchiveFault]
+    /// Bytes of generated zips kept in memory (least recently used first out; digests are always kept); 256 MiB by
+    /// default, about 200 monthly `1m` files.
+    public var archiveCacheBytes: Int
+    /// A directory keeping generated zips across runs (nil: memory only). Files are named by everything their bytes
+    /// depend on, so one directory serves any configuration; nothing in it is ever deleted.
+    public var archiveCacheDirectory: String?
 
     /// A configuration with Binance's defaults for `market`.
     ///
@@ -48,7 +59,8 @@ public struct SimulatorConfiguration: Sendable {
         latencyMillis: Int = 0, jitterMillis: Int = 0, weightLimit: Int? = nil, failRate: Double = 0,
         clock: SimulatorClock = .real,
         outages: [Outage] = [], faults: [String: [Fault]] = [:], banDurationMillis: Int64 = 120_000,
-        requestsBeforeBan: Int = 8
+        requestsBeforeBan: Int = 8, archivePublication: ArchivePublication = .standard,
+        archiveFaults: [ArchiveFault] = [], archiveCacheBytes: Int = 256 << 20, archiveCacheDirectory: String? = nil
     ) {
         self.market = market
         self.seed = seed
@@ -63,6 +75,10 @@ public struct SimulatorConfiguration: Sendable {
         self.faults = faults
         self.banDurationMillis = banDurationMillis
         self.requestsBeforeBan = requestsBeforeBan
+        self.archivePublication = archivePublication
+        self.archiveFaults = archiveFaults
+        self.archiveCacheBytes = archiveCacheBytes
+        self.archiveCacheDirectory = archiveCacheDirectory
     }
 }
 

@@ -6,6 +6,7 @@ struct SimulatorResponder: HTTPResponder {
     typealias Context = SimulatorRequestContext
 
     let engine: SimulatorEngine
+    let archive: SimulatorArchive
 
     /// The endpoints of one market.
     enum Endpoint {
@@ -19,6 +20,9 @@ struct SimulatorResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let market = engine.market
         let path = request.uri.path
+        if request.method == .get, ArchiveRequest.isArchivePath(path) {
+            return try await archiveResponse(path: path)
+        }
         guard request.method == .get, let endpoint = Self.endpoint(path, market: market) else {
             engine.state.record(status: 404)
             return Self.response(APIError.unknownPath(path, method: request.method.rawValue), used: nil)

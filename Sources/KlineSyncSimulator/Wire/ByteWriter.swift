@@ -30,13 +30,30 @@ struct ByteWriter: Sendable {
 
     /// An unsigned integer in decimal.
     mutating func unsigned(_ value: UInt64) {
-        let start = bytes.count
-        var v = value
-        repeat {
-            bytes.append(48 + UInt8(v % 10))
-            v /= 10
-        } while v > 0
-        bytes[start...].reverse()
+        var count = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            count += 1
+        }
+        digits(value, count: count)
+    }
+
+    /// The `count` low decimal digits of `value`, zero-padded, written from the last one back (no slices, no
+    /// divisions by a variable: this is the hot loop of every klines body and archive CSV).
+    @inline(__always)
+    private mutating func digits(_ value: UInt64, count: Int) {
+        let end = bytes.count + count
+        bytes.append(contentsOf: repeatElement(48, count: count))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var v = value
+            var i = end
+            while i > end - count {
+                i -= 1
+                buffer[i] = 48 + UInt8(truncatingIfNeeded: v % 10)
+                v /= 10
+            }
+        }
     }
 
     /// A signed integer in decimal.
@@ -50,13 +67,7 @@ struct ByteWriter: Sendable {
     }
 
     /// `count` low digits of `value`, zero-padded.
-    private mutating func padded(_ value: UInt64, count: Int) {
-        var i = count
-        while i > 0 {
-            i -= 1
-            bytes.append(48 + UInt8(value / ByteWriter.powers[i] % 10))
-        }
-    }
+    private mutating func padded(_ value: UInt64, count: Int) { digits(value, count: count) }
 
     /// A price given in ticks of `10^-precision`, written with `decimals ≥ precision` places.
     mutating func ticks(_ ticks: Int64, precision: Int, decimals: Int) {

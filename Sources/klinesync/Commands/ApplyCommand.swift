@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import KlineSyncCore
-import KlineSyncSQLite
 import Logging
 
 /// `klinesync apply FILE|PLAN`: sync the database to the manifest, or run exactly a saved plan.
@@ -54,13 +53,63 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ValidationError("--force cannot change a saved plan; pass it to `klinesync plan --out` instead")
         }
         let runID = RunID.make()
-        let reportPath = report ?? manifest.report.path(runID: runID)
-        let runner = ApplyRunner(
-            manifest: manifest, saved: saved, force: selectors, runID: runID, reportPath: reportPath,
-            reportRequested: report != nil, quiet: quiet, lockTimeout: lockTimeout, memoryBars: memoryBars,
-            logger: logger)
-        let code = await runner.run()
+        let file = ReportFile(path: report ?? manifest.report.path(runID: runID), requested: report != nil)
+        let started = Date()
+        let session: Session
+        do {
+            session = try await Session.start(manifest, logger: logger)
+        } catch {
+            throw ExitCode(nothingApplied(error, manifest: manifest, runID: runID, started: started, file: file))
+        }
+        // With `--report -`, stdout carries the report alone (for pipes into jq): no progress, summary on stderr.
+        let progress = ProgressPrinter(
+            quiet: quiet || file.isStdout, live: Terminal.stdoutIsTTY, client: session.client)
+        let console = ApplyConsole(progress: progress, stop: StopSignal())
+        let sync = Sync(
+            manifest: manifest, exchange: session.client, database: StoreOpener.connector(manifest.database),
+            endpoint: session.endpoint, logger: logger)
+        let result = await console.apply(
+            sync,
+            Sync.ApplyOptions(
+                runID: runID, saved: saved, force: selectors, lockTimeout: lockTimeout, memoryBars: memoryBars))
+        await session.shutdown()
+        if let failure = result.failure {
+            Terminal.printError("error: \(Terminal.message(for: failure))")
+            file.writeFailure(result.report)
+            throw ExitCode(1)
+        }
+        let code = finish(result, file: file)
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Prints why a run applied nothing, writes its report, and returns exit code 1.
+    func nothingApplied(_ error: any Error, manifest: Manifest, runID: String, started: Date, file: ReportFile)
+        -> Int32
+    {
+        let message = Terminal.message(for: error)
+        Terminal.printError("error: \(message)")
+        file.writeFailure(
+            Report.failed(
+                runID: runID, manifest: manifest, started: started, code: SyncError.code(of: error), message: message))
+        return 1
+    }
+
+    /// Writes the report and the summary of an executed plan; returns the exit code.
+    func finish(_ result: ApplyResult, file: ReportFile) -> Int32 {
+        let report = result.report
+        let written = file.write(report, recorded: result.recorded)
+        if !quiet, file.isStdout { Terminal.printError(report.summaryLine) }
+        if !quiet, !file.isStdout { print(report.summaryLine) }
+        if !quiet, written, !file.isStdout { print("Report: \(file.path)") }
+        for symbol in report.symbols where symbol.status == .failed {
+            Terminal.printError("error: \(symbol.symbol): \(symbol.error?.message ?? "failed")")
+        }
+        switch report.status {
+        // Everything committed but the report is missing: not a clean 0 for a script, and not 1 (data was applied).
+        case .ok: return written ? 0 : 2
+        case .partial: return 2
+        case .failed: return 1
+        }
     }
 
     /// The manifest, and the saved plan when the input is one.
@@ -72,38 +121,10 @@ struct ApplyCommand: AsyncParsableCommand {
             Terminal.printError("error: \(Terminal.message(for: error))")
             throw ExitCode(1)
         }
-        let looksLikeJSON = data.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) == UInt8(ascii: "{")
-        guard looksLikeJSON else { return (try Manifest.loadForCommand(input, data: data), nil) }
-        let plan: Plan
-        do {
-            plan = try JSONCoding.decoder().decode(Plan.self, from: data)
-        } catch {
-            Terminal.printError(
-                "error: \(input) is not a klinesync plan: \(error); save one with `klinesync plan --out`")
-            throw ExitCode(1)
-        }
-        guard plan.formatVersion == "1" else {
-            Terminal.printError(
-                "error: \(input): plan format \(plan.formatVersion) is not supported; re-run klinesync plan")
-            throw ExitCode(1)
-        }
+        guard Plan.looksSaved(data) else { return (try Manifest.loadForCommand(input, data: data), nil) }
+        let plan = try Plan.decodeSaved(data, path: input)
         let manifest = try Manifest.loadForCommand(plan.manifestPath)
-        guard manifest.digest == plan.manifestDigest else {
-            Terminal.printError(
-                "error: \(input): plan is stale: \(plan.manifestPath) changed since the plan was made; "
-                    + "run `klinesync plan --out` again")
-            throw ExitCode(1)
-        }
+        try plan.check(madeFrom: manifest, path: input)
         return (manifest, plan)
-    }
-}
-
-/// Run ids: sortable UTC time plus a random suffix, e.g. `20261125T154512Z-3f9a`.
-enum RunID {
-    static func make() -> String {
-        let date = CivilDate(millis: Int64(Date().timeIntervalSince1970 * 1000))
-        let stamp = String(
-            format: "%04d%02d%02dT%02d%02d%02dZ", date.year, date.month, date.day, date.hour, date.minute, date.second)
-        return stamp + "-" + String(UInt16.random(in: 0...UInt16.max), radix: 16)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KlineSyncCore
 
 /// The `klinesync` command: argument parsing, wiring and exit codes only; the work lives in the libraries.
 @main
@@ -35,7 +36,7 @@ struct KlineSyncCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            guard error is CLIError || FileProblem.isFileError(error) else { exit(withError: error) }
+            guard error is SyncError || FileProblem.isFileError(error) else { exit(withError: error) }
             Terminal.printError("error: \(Terminal.message(for: error))")
             exit(withError: ExitCode.failure)
         }

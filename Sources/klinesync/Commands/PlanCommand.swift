@@ -55,14 +55,14 @@ struct PlanCommand: AsyncParsableCommand {
 
     /// Reads the database and the exchange and makes the plan.
     static func makePlan(_ manifest: Manifest, force: [ForceSelector], logger: Logger) async throws -> Plan {
-        let snapshot = try await StoreOpener.snapshot(manifest.database, market: manifest.source.market)
         let session = try await Session.start(manifest, logger: logger)
+        let sync = Sync(
+            manifest: manifest, exchange: session.client, database: StoreOpener.connector(manifest.database),
+            endpoint: session.endpoint, logger: logger)
         do {
-            let (time, info) = try await session.discover()
+            let plan = try await sync.plan(force: force)
             await session.shutdown()
-            return Planner.plan(
-                Planner.Input(
-                    manifest: manifest, exchangeInfo: info, serverTime: time, snapshot: snapshot, force: force))
+            return plan
         } catch {
             await session.shutdown()
             throw error

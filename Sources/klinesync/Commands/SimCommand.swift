@@ -1,8 +1,8 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import KlineSyncCore
 import KlineSyncSimulator
+import UnixSignals
 
 /// `klinesync sim`: serves the Binance-compatible simulator on loopback until SIGINT or SIGTERM.
 struct SimCommand: AsyncParsableCommand {
@@ -11,9 +11,10 @@ struct SimCommand: AsyncParsableCommand {
         abstract: "Serve a Binance-compatible market-data simulator on 127.0.0.1.",
         discussion: """
             Deterministic K-lines for a simulated universe (listings, delistings, quarterlies), Binance's request \
-            weights, 429/418 rate limiting, outages (--outage) and scripted faults (--fault). Point a manifest at \
-            the printed URL with \
-            `base_url:`, or use `base_url: embedded` to start one in-process. Stops on SIGINT or SIGTERM.
+            weights, 429/418 rate limiting, outages (--outage) and scripted faults (--fault). The same port serves \
+            the data.binance.vision kline archive under /data/ (zips with .CHECKSUM sidecars, published after a \
+            lag, with --archive-fault). Point a manifest at the printed URL with `base_url:` (and `archive_url:`), \
+            or use `base_url: embedded` to start one in-process. Stops on SIGINT or SIGTERM.
             """)
 
     @Option(help: "Port to listen on; 0 lets the OS choose one.")
@@ -31,10 +32,10 @@ struct SimCommand: AsyncParsableCommand {
             established (only trading USDT pairs or perpetuals, COIN-M USD perpetuals, all listed over 5 years \
             before --now, so every one has 2000 bars of each interval up to 1d).
             """)
-    var universe: String = "varied"
+    var universe: UniverseKind = .varied
 
     @Option(help: "Market to serve: spot, usdm or coinm.")
-    var market: String = "usdm"
+    var market: Market = .usdm
 
     @Option(help: "Delay added to every response, in milliseconds.")
     var latency: Int = 0
@@ -69,6 +70,33 @@ struct SimCommand: AsyncParsableCommand {
             valueName: "script"))
     var fault: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Faults for every archive file of matching symbols: GLOB=KIND[,KIND…]; repeatable.",
+            discussion: "Kinds: \(ArchiveFault.kindNames). For example BTC*=bad-checksum,hole.",
+            valueName: "faults"))
+    var archiveFault: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "How long after their last bar closes monthly archive files appear, such as 2d or 0s.",
+            valueName: "duration"))
+    var archiveMonthlyLag = DurationArgument(argument: "2d")!
+
+    @Option(
+        help: ArgumentHelp(
+            "How long after their last bar closes daily archive files appear, such as 6h or 0s.",
+            valueName: "duration"))
+    var archiveDailyLag = DurationArgument(argument: "6h")!
+
+    @Option(
+        help: ArgumentHelp(
+            "A directory keeping generated archive zips across runs (default: memory only).",
+            discussion: "Files are named by everything their bytes depend on, so one directory serves any seed "
+                + "and universe; nothing in it is deleted.",
+            valueName: "path"))
+    var archiveCacheDir: String?
+
     func validate() throws {
         for text in outage {
             do { _ = try Outage.parse(text) } catch { throw ValidationError(error.description) }
@@ -76,11 +104,8 @@ struct SimCommand: AsyncParsableCommand {
         for text in fault {
             do { _ = try Fault.parseScript(text) } catch { throw ValidationError(error.description) }
         }
-        guard Market(rawValue: market) != nil else {
-            throw ValidationError("unknown market '\(market)'; use spot, usdm or coinm")
-        }
-        guard UniverseKind(rawValue: universe) != nil else {
-            throw ValidationError("unknown universe '\(universe)'; use varied or established")
+        for text in archiveFault {
+            do { _ = try ArchiveFault.parse(text) } catch { throw ValidationError(error.description) }
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard symbols >= 1 else { throw ValidationError("--symbols must be at least 1") }
@@ -94,45 +119,25 @@ struct SimCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let market = Market(rawValue: market)!
         let configuration = SimulatorConfiguration(
-            market: market, seed: seed, symbolCount: symbols, universe: UniverseKind(rawValue: universe)!,
+            market: market, seed: seed, symbolCount: symbols, universe: universe,
             latencyMillis: latency, jitterMillis: jitter, weightLimit: weightLimit, failRate: failRate,
             clock: now.flatMap(SimulatorClock.parse) ?? .real, outages: try outage.map { try Outage.parse($0) },
-            faults: try Dictionary(fault.map { try Fault.parseScript($0) }, uniquingKeysWith: +))
-        let signals = SignalWaiter([SIGINT, SIGTERM])
+            faults: try Dictionary(fault.map { try Fault.parseScript($0) }, uniquingKeysWith: +),
+            archivePublication: ArchivePublication(
+                monthlyLagMillis: archiveMonthlyLag.millis, dailyLagMillis: archiveDailyLag.millis),
+            archiveFaults: try archiveFault.map { try ArchiveFault.parse($0) }, archiveCacheDirectory: archiveCacheDir)
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let simulator = try await Simulator.start(configuration, host: "127.0.0.1", port: port)
         let banner = "klinesync simulator (\(market.rawValue), \(symbols) symbols, seed \(seed)) listening on "
         // Written unbuffered, so that scripts reading a pipe see the URL at once.
         FileHandle.standardOutput.write(Data((banner + simulator.baseURL + "\n").utf8))
-        await signals.wait()
+        for await _ in signals { break }
         await simulator.stop()
+        let archive = simulator.archiveCounters.requests
         FileHandle.standardOutput.write(
-            Data("klinesync simulator stopped after \(simulator.counters.requests) requests\n".utf8))
-    }
-}
-
-/// Turns the first of some Unix signals into an awaitable event (the signals' default action is disabled).
-private struct SignalWaiter {
-    private let sources: [any DispatchSourceSignal]
-    private let stream: AsyncStream<Int32>
-
-    init(_ signals: [Int32]) {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        let queue = DispatchQueue(label: "klinesync.sim.signals")
-        sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        self.stream = stream
-    }
-
-    /// Returns when one of the signals arrives.
-    func wait() async {
-        for await _ in stream { break }
-        for source in sources { source.cancel() }
+            Data(
+                ("klinesync simulator stopped after \(simulator.counters.requests) requests"
+                    + (archive > 0 ? " and \(archive) archive requests\n" : "\n")).utf8))
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import KlineSyncCore
-import KlineSyncSQLite
 import Logging
 
 /// `klinesync status FILE`: what the database holds for the manifest's market, per series.
@@ -40,36 +39,37 @@ struct StatusCommand: AsyncParsableCommand {
         let market = manifest.source.market
         var series: [SeriesStatus] = []
         var verification: StatusVerification?
-        var lock: WriterLock?
-        defer { lock?.release() }
-        if let existing = try await StoreOpener.openExisting(manifest.database) {
+        let database = StoreOpener.connector(manifest.database)
+        let existing: (any Store)?
+        do {
+            existing = try await database.openForReading()
+        } catch {
+            throw SyncError.database("\(error)")
+        }
+        if let existing {
             var store = existing
             do {
                 if verify {
                     try await store.close()
-                    if case .sqlite(let path) = manifest.database {
-                        lock = try await WriterLock.acquire(databasePath: path, timeout: lockTimeout) { holder in
-                            Terminal.printError(
-                                "waiting for an apply on \(manifest.database) "
-                                    + "(\(holder?.description ?? "holder unknown"))…")
-                        }
+                    // The database exists: this opens it writable, under the writer lock, without creating anything.
+                    store = try await database.openForWriting(lockTimeout: lockTimeout) { holder in
+                        Terminal.printError(
+                            "waiting for an apply on \(manifest.database) (\(holder ?? "holder unknown"))…")
                     }
-                    // The database exists: this opens it writable without creating anything.
-                    store = try await StoreOpener.open(manifest.database, create: true)
                     verification = StatusVerification(
                         try await store.recount(market: market, repair: true), repaired: true)
                 }
                 series = try await StatusReport.build(store: store, market: market)
                 try await store.close()
-            } catch let error as WriterLock.Busy {
+            } catch let error as any StoreLockBusy {
                 try? await store.close()
-                throw CLIError.database("\(error)")
-            } catch let error as CLIError {
+                throw SyncError.database("\(error)")
+            } catch let error as SyncError {
                 try? await store.close()
                 throw error
             } catch {
                 try? await store.close()
-                throw CLIError.database("cannot \(verify ? "verify" : "read") \(manifest.database): \(error)")
+                throw SyncError.database("cannot \(verify ? "verify" : "read") \(manifest.database): \(error)")
             }
         } else if verify {
             verification = StatusVerification([], repaired: true)

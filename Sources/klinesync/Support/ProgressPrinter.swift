@@ -4,7 +4,7 @@ import KlineSyncCore
 import Synchronization
 
 /// Shows apply's progress: a live line on a terminal, else one line per symbol; nothing with `--quiet`.
-final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
+final class ProgressPrinter: ExecutionObserver {
     struct State {
         var total = 0
         var done = 0
@@ -19,7 +19,8 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
     let live: Bool
     let client: BinanceClient
     let state = Mutex(State())
-    private var ticker: Task<Void, Never>?
+    /// Redraws the live line four times a second while symbols run.
+    private let ticker = Mutex<Task<Void, Never>?>(nil)
 
     init(quiet: Bool, live: Bool, client: BinanceClient) {
         self.quiet = quiet
@@ -33,7 +34,7 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
             $0.started = Date()
         }
         guard !quiet, live else { return }
-        ticker = Task { [weak self] in
+        let task = Task { [weak self] in
             while !Task.isCancelled {
                 guard let self else { return }
                 let stats = await self.client.stats()
@@ -46,6 +47,7 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
                 try? await Task.sleep(for: .milliseconds(250))
             }
         }
+        ticker.withLock { $0 = task }
     }
 
     func symbolFinished(_ report: Report.SymbolReport, done: Int, total: Int) {
@@ -102,7 +104,10 @@ final class ProgressPrinter: ExecutionObserver, @unchecked Sendable {
     }
 
     func finish() {
-        ticker?.cancel()
+        ticker.withLock {
+            $0?.cancel()
+            $0 = nil
+        }
         if !quiet && live {
             drawLine()
             print("")

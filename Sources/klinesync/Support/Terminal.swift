@@ -1,4 +1,5 @@
 import Foundation
+import KlineSyncCore
 
 /// Writing to the terminal: stdout for what a person reads, stderr for errors and logs.
 enum Terminal {
@@ -12,7 +13,7 @@ enum Terminal {
     static func message(for error: any Error) -> String {
         switch error {
         case let error as FileProblem: error.description
-        case let error as CLIError: error.description
+        case let error as SyncError: error.description
         case _ where FileProblem.isFileError(error):
             FileProblem.from(error, action: "access", path: "a file").description
         default: "\(error)"

@@ -15,6 +15,10 @@ import Foundation
 /// and UTF-8 bytes.
 ///
 /// Used by one task at a time (the symbol's fetch, then its write); not thread-safe.
+///
+/// `@unchecked Sendable` invariant: a spool belongs to one symbol's task; it is handed from the fetch to the write
+/// only after the fetch has returned, so its counters, buffer and file offset are never touched by two tasks at
+/// once. A lock would cost a bar's worth of time per append on the hot path for nothing.
 public final class BarSpool: @unchecked Sendable {
     /// Where the file was made, for messages.
     public let directory: String

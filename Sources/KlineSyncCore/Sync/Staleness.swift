@@ -1,14 +1,12 @@
-import KlineSyncCore
-
 /// Refuses a saved plan whose database or series changed since it was made, or that asks for more than the manifest
 /// allows (an edited plan): see `PlanAudit`.
-enum Staleness {
+public enum Staleness {
     /// `serverTime` and `info` are what this run read from the exchange, never values from the plan file.
-    static func check(
+    public static func check(
         _ plan: Plan, against snapshot: StoreSnapshot, manifest: Manifest, info: ExchangeInfo, serverTime: Int64
     ) throws {
         if let planned = plan.lineageId, planned != snapshot.lineageID {
-            throw CLIError.stalePlan(
+            throw SyncError.stalePlan(
                 "plan is stale: it was made for database lineage \(planned), but \(plan.database) has lineage "
                     + "\(snapshot.lineageID ?? "none") (a different or re-created database); run `klinesync plan --out` again"
             )
@@ -22,7 +20,7 @@ enum Staleness {
         guard changed.isEmpty else {
             let list =
                 changed.prefix(5).joined(separator: ", ") + (changed.count > 5 ? " and \(changed.count - 5) more" : "")
-            throw CLIError.stalePlan(
+            throw SyncError.stalePlan(
                 "plan is stale: \(list) changed in \(plan.database) since the plan was made; "
                     + "run `klinesync plan --out` again")
         }
@@ -31,7 +29,7 @@ enum Staleness {
                 plan,
                 PlanAudit.Context(manifest: manifest, exchangeInfo: info, serverTime: serverTime, snapshot: snapshot))
         } catch let error as PlanAuditError {
-            throw CLIError.input("\(error)")
+            throw SyncError.input("\(error)")
         }
     }
 }
