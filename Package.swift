@@ -52,13 +52,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Binance REST implementation of Exchange (AsyncHTTPClient).
+        // Binance REST implementation of Exchange (AsyncHTTPClient), and the data.binance.vision archive
+        // (ArchiveSource): SHA-256 checks (Crypto), zips (ZIPFoundation).
         .target(
             name: "KlineSyncBinance",
             dependencies: [
                 "KlineSyncCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         // Binance-compatible market-data simulator (Hummingbird).

@@ -6,4 +6,11 @@ import Synchronization
 public protocol ExecutionObserver: Sendable {
     /// A symbol was committed, failed or skipped. `done` of `total` symbols are finished.
     func symbolFinished(_ report: Report.SymbolReport, done: Int, total: Int)
+
+    /// An archive file was downloaded (verified or not); `bytes` of zip came in.
+    func archiveFileFinished(bytes: Int)
+}
+
+extension ExecutionObserver {
+    public func archiveFileFinished(bytes: Int) {}
 }

@@ -95,9 +95,9 @@ extension Executor {
                 var covered = range.start
                 var sawBar = false
                 var uncovered: [TimeRange] = []
-                let fetched = try await exchange.fetchBars(
-                    symbol: seriesPlan.symbol, interval: interval, range: range, horizon: plan.serverTime,
-                    paging: plan.paging ?? .leastWeight
+                var cost = RangeCost()
+                try await fetchRange(
+                    range, files: action.archive ?? [], series: seriesPlan, plan: plan, options: options, cost: &cost
                 ) { page in
                     report.barsFetched += page.count
                     // Closed bars only, inside the range, whatever the exchange handed over.
@@ -119,9 +119,17 @@ extension Executor {
                     options.spoolStats.held(held)
                     if held > limit { try spool(&write, held: &held, options: options) }
                 }
-                report.requests += fetched.requests
-                report.weight += fetched.weight
-                report.retries += fetched.retries
+                report.requests += cost.requests
+                report.weight += cost.weight
+                report.retries += cost.retries
+                if action.archive != nil {
+                    report.archiveFiles = (report.archiveFiles ?? 0) + cost.archiveFiles
+                    report.archiveBytes = (report.archiveBytes ?? 0) + cost.archiveBytes
+                    report.archiveRequests = (report.archiveRequests ?? 0) + cost.archiveRequests
+                    if !cost.fallbacks.isEmpty {
+                        report.archiveFallbacks = (report.archiveFallbacks ?? []) + cost.fallbacks
+                    }
+                }
                 if covered < range.end { uncovered.append(TimeRange(start: covered, end: range.end)) }
                 write.emptyRanges.append(contentsOf: uncovered)
                 // A replace upserts what came back (so revised bars count as updated, identical ones as unchanged)
@@ -182,6 +190,10 @@ extension Executor {
                 totals.barsInserted += series.barsInserted
                 totals.barsUpdated += series.barsUpdated
                 totals.barsDeleted += series.barsDeleted
+                if series.archiveFiles != nil {
+                    totals.archive = totals.archive ?? Report.ArchiveTotals()
+                    totals.archive?.add(series)
+                }
             }
         }
         let status: Report.Status

@@ -6,11 +6,17 @@ import Synchronization
 public struct Executor: Sendable {
     public let exchange: any Exchange
     public let store: any Store
+    /// Where the plan's archive files come from; nil fetches their ranges by REST.
+    public let archive: (any ArchiveSource)?
     public let logger: Logger
 
-    public init(exchange: any Exchange, store: any Store, logger: Logger = Logger(label: "klinesync.executor")) {
+    public init(
+        exchange: any Exchange, store: any Store, archive: (any ArchiveSource)? = nil,
+        logger: Logger = Logger(label: "klinesync.executor")
+    ) {
         self.exchange = exchange
         self.store = store
+        self.archive = archive
         self.logger = logger
     }
 
@@ -37,6 +43,9 @@ public struct Executor: Sendable {
         public var spoolDirectory: String?
         /// Counts what the spool did, for progress and tests.
         public var spoolStats: SpoolStats
+        /// Archive downloads in flight at most (`pacing.archive_concurrency`); a series downloads at most this many
+        /// files ahead of the one it hands over.
+        public var archiveConcurrency: Int = 16
 
         public init(
             runID: String, concurrency: Int, instruments: [String: Instrument] = [:], stop: StopSignal = StopSignal(),

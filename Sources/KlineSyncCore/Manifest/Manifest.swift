@@ -31,9 +31,42 @@ public struct Manifest: Sendable, Hashable {
         public var baseURL: String?
         /// Set when `base_url: embedded`: the built-in simulator is started on loopback.
         public var simulator: SimulatorSettings?
+        /// `archive`: whether closed history may come from archive files (DESIGN §8).
+        public var archive: ArchiveMode = .auto
+        /// `archive_url`: where the archive is; nil = the default for the base URL (`archiveSource`).
+        public var archiveURL: String?
 
         /// The URL requests go to when the simulator is not used.
         public var effectiveBaseURL: String { baseURL ?? market.defaultBaseURL }
+
+        /// Where archive files come from: nil with `archive: off`; `archive_url` when given; the embedded simulator
+        /// with `base_url: embedded`; data.binance.vision for the production REST URL. A custom `base_url` without
+        /// `archive_url` (a test server, a proxy, a testnet) gets none: its bars need not match the public archive.
+        public var archiveSource: ArchiveLocation? {
+            guard archive == .auto else { return nil }
+            if let archiveURL { return .url(archiveURL) }
+            if simulator != nil { return .embedded }
+            return baseURL == nil ? .url(Manifest.defaultArchiveURL) : nil
+        }
+    }
+
+    /// `https://data.binance.vision`, the archive of every market.
+    public static let defaultArchiveURL = "https://data.binance.vision"
+
+    /// `source.archive`.
+    public enum ArchiveMode: String, Sendable, Hashable {
+        /// Whole months and days of closed history come from archive files where the planner estimates that faster.
+        case auto
+        /// REST only.
+        case off
+    }
+
+    /// Where the archive is.
+    public enum ArchiveLocation: Sendable, Hashable {
+        /// An archive base URL (`https://data.binance.vision`); files are under its `/data/`.
+        case url(String)
+        /// The embedded simulator's own port.
+        case embedded
     }
 
     /// `source.simulator`: how the embedded simulator is configured.
@@ -138,6 +171,8 @@ public struct Manifest: Sendable, Hashable {
         public var weightPerMinute: Int?
         public var concurrency: Int = 8
         public var requestDelayMillis: Int64 = 0
+        /// Archive downloads in flight at most.
+        public var archiveConcurrency: Int = 16
 
         public init() {}
 

@@ -3,13 +3,17 @@ import Yams
 
 extension ManifestBuilder {
     mutating func buildSource(_ node: Node) -> Manifest.Source? {
-        guard let entries = reader.mapping(node, "source", allowed: ["exchange", "market", "base_url", "simulator"])
+        guard
+            let entries = reader.mapping(
+                node, "source", allowed: ["exchange", "market", "base_url", "simulator", "archive", "archive_url"])
         else { return nil }
         reader.require(["exchange", "market"], in: entries, of: node, "source")
         var exchange: String?
         var market: Market?
         var baseURL: String?
         var embedded = false
+        var archive = Manifest.ArchiveMode.auto
+        var archiveURL: String?
         var simulatorNode: (Node, Node)?
         for (key, keyNode, value) in entries {
             switch key {
@@ -50,6 +54,29 @@ extension ManifestBuilder {
                 }
             case "simulator":
                 simulatorNode = (keyNode, value)
+            case "archive":
+                guard let text = reader.string(value, "source.archive") else { continue }
+                if let mode = Manifest.ArchiveMode(rawValue: text) {
+                    archive = mode
+                } else {
+                    reader.error(value, "source.archive must be 'auto' or 'off', found '\(text)'")
+                }
+            case "archive_url":
+                guard let raw = reader.string(value, "source.archive_url"),
+                    let text = expand(raw, node: value, "source.archive_url")
+                else { continue }
+                if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                    if let problem = ManifestBuilder.portProblem(in: text) {
+                        reader.error(value, "source.archive_url '\(text)' \(problem)")
+                    } else {
+                        archiveURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+                    }
+                } else {
+                    reader.error(
+                        value,
+                        "source.archive_url must be an http(s) URL such as https://data.binance.vision, found '\(text)'"
+                    )
+                }
             default: break
             }
         }
@@ -65,7 +92,9 @@ extension ManifestBuilder {
             simulator = Manifest.SimulatorSettings()
         }
         guard let exchange, let market else { return nil }
-        return Manifest.Source(exchange: exchange, market: market, baseURL: baseURL, simulator: simulator)
+        return Manifest.Source(
+            exchange: exchange, market: market, baseURL: baseURL, simulator: simulator, archive: archive,
+            archiveURL: archiveURL)
     }
 
     mutating func buildSimulator(_ node: Node) -> Manifest.SimulatorSettings? {
@@ -224,7 +253,7 @@ extension ManifestBuilder {
     mutating func buildPacing(_ node: Node) -> Manifest.Pacing? {
         guard
             let entries = reader.mapping(
-                node, "pacing", allowed: ["weight_per_minute", "concurrency", "request_delay"])
+                node, "pacing", allowed: ["weight_per_minute", "concurrency", "request_delay", "archive_concurrency"])
         else { return nil }
         var pacing = Manifest.Pacing()
         for (key, _, value) in entries {
@@ -235,6 +264,9 @@ extension ManifestBuilder {
                 pacing.concurrency = reader.int(value, "pacing.concurrency", in: 1...256) ?? pacing.concurrency
             case "request_delay":
                 pacing.requestDelayMillis = reader.duration(value, "pacing.request_delay", min: 0, max: 60_000) ?? 0
+            case "archive_concurrency":
+                pacing.archiveConcurrency =
+                    reader.int(value, "pacing.archive_concurrency", in: 1...256) ?? pacing.archiveConcurrency
             default: break
             }
         }

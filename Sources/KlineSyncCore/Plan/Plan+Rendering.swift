@@ -88,7 +88,9 @@ extension Plan {
     }
 
     func cost(_ action: PlannedAction) -> String {
-        "(\(action.requests) request\(action.requests == 1 ? "" : "s"), weight \(action.weight))"
+        let rest = "\(action.requests) request\(action.requests == 1 ? "" : "s"), weight \(action.weight)"
+        guard action.archiveFiles > 0 else { return "(\(rest))" }
+        return "(\(action.archiveFiles) archive file\(action.archiveFiles == 1 ? "" : "s"), \(rest))"
     }
 
     /// `Plan: 120 to create, 380 to extend, 3 to repair, 2 to replace, 0 to prune — 1290 requests, weight 6450, about 5m23s.`
@@ -100,8 +102,9 @@ extension Plan {
             "\(totals.count(.prune)) to prune",
         ]
         if totals.count(.retire) > 0 { parts.append("\(totals.count(.retire)) to retire") }
-        return "Plan: \(parts.joined(separator: ", ")) — \(totals.requests) requests, weight \(totals.weight), about "
-            + Plan.formatDuration(totals.estimatedSeconds) + "."
+        let files = totals.archiveFiles.map { $0 > 0 ? ", \($0) archive file\($0 == 1 ? "" : "s")" : "" } ?? ""
+        return "Plan: \(parts.joined(separator: ", ")) — \(totals.requests) requests, weight \(totals.weight)\(files), "
+            + "about " + Plan.formatDuration(totals.estimatedSeconds) + "."
     }
 
     /// `5m23s`, `12s`, `1h02m`.

@@ -10,6 +10,8 @@ public struct PlanTotals: Sendable, Hashable, Codable {
     public var barsToDelete: Int64
     /// Estimated duration at the pacing budget (seconds).
     public var estimatedSeconds: Double
+    /// Archive files planned; nil when none.
+    public var archiveFiles: Int? = nil
 
     /// Series count for an action.
     public func count(_ kind: ActionKind) -> Int { series[kind.rawValue] ?? 0 }

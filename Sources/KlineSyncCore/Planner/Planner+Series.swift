@@ -1,6 +1,7 @@
 extension Planner {
     static func planSeries(
-        key: SeriesKey, rule: Manifest.IntervalRule, instrument: Instrument, input: Input, paging: Paging.Mode
+        key: SeriesKey, rule: Manifest.IntervalRule, instrument: Instrument, input: Input, paging: Paging.Mode,
+        archive choice: ArchiveChoice? = nil
     ) -> SeriesPlan {
         let interval = key.interval
         let market = key.market
@@ -17,17 +18,35 @@ extension Planner {
             var bars: Int64 = 0
             var requests = 0
             var weight = 0
+            var files: [ArchivePeriod] = []
             for range in ranges {
                 bars += interval.count(from: range.start, to: range.end)
-                if kind.fetches {
+                guard kind.fetches else { continue }
+                var rest = [range]
+                if let choice {
+                    let candidates = choice.planning.periods(
+                        in: range, interval: interval, serverTime: input.serverTime, listing: listing)
+                    let chosen = choice.files(for: range, among: candidates) {
+                        fetchCost(
+                            market: market, interval: interval, range: $0, mode: paging, estimatedListing: listing)
+                    }
+                    if !chosen.isEmpty {
+                        files += chosen
+                        rest = range.subtracting(chosen.map(\.range))
+                    }
+                }
+                for piece in rest {
                     let cost = fetchCost(
-                        market: market, interval: interval, range: range, mode: paging, estimatedListing: listing)
+                        market: market, interval: interval, range: piece, mode: paging, estimatedListing: listing)
                     requests += cost.requests
                     weight += cost.weight
                 }
             }
             guard bars > 0 else { return }
-            actions.append(PlannedAction(kind: kind, ranges: ranges, bars: bars, requests: requests, weight: weight))
+            actions.append(
+                PlannedAction(
+                    kind: kind, ranges: ranges, bars: bars, requests: requests, weight: weight,
+                    archive: files.isEmpty ? nil : files))
         }
 
         // Force rules and --force: replace the selected part of the window.
@@ -127,25 +146,31 @@ extension Planner {
             + ";floor=\(summary.listingFloor ?? -1);empty=\(empty)"
     }
 
-    static func totals(_ series: [SeriesPlan], budget: Int, concurrency: Int) -> PlanTotals {
+    static func totals(_ series: [SeriesPlan], budget: Int, concurrency: Int, archive: ArchivePlanning? = nil)
+        -> PlanTotals
+    {
         var counts: [String: Int] = [:]
         for kind in ActionKind.allCases { counts[kind.rawValue] = 0 }
         var requests = 0
         var weight = 0
         var fetch: Int64 = 0
         var delete: Int64 = 0
+        var files = 0
         for plan in series {
             for kind in Set(plan.actions.map(\.kind)) { counts[kind.rawValue, default: 0] += 1 }
             for action in plan.actions {
                 requests += action.requests
                 weight += action.weight
+                files += action.archiveFiles
                 if action.kind == .prune { delete += action.bars } else { fetch += action.bars }
             }
         }
+        // Archive downloads run beside the REST requests (other symbols, other series), so the longer of the two
+        // is the estimate.
+        let rest = estimateSeconds(requests: requests, weight: weight, budget: budget, concurrency: concurrency)
         return PlanTotals(
             series: counts, requests: requests, weight: weight, barsToFetch: fetch, barsToDelete: delete,
-            estimatedSeconds: estimateSeconds(
-                requests: requests, weight: weight, budget: budget, concurrency: concurrency))
+            estimatedSeconds: max(rest, archive?.seconds(files: files) ?? 0), archiveFiles: files > 0 ? files : nil)
     }
 
     /// Duration at the budget: the weight beyond the first minute's allowance paces the run; below that, latency

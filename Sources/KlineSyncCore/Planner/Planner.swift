@@ -8,10 +8,12 @@ public enum Planner {
         public var snapshot: StoreSnapshot
         public var database: String
         public var force: [ForceSelector]
+        /// How archive files may be used; nil plans REST only (`archive: off`, or no archive wired).
+        public var archive: ArchivePlanning?
 
         public init(
             manifest: Manifest, exchangeInfo: ExchangeInfo, serverTime: Int64, snapshot: StoreSnapshot,
-            database: String? = nil, force: [ForceSelector] = []
+            database: String? = nil, force: [ForceSelector] = [], archive: ArchivePlanning? = nil
         ) {
             self.manifest = manifest
             self.exchangeInfo = exchangeInfo
@@ -19,6 +21,7 @@ public enum Planner {
             self.snapshot = snapshot
             self.database = database ?? manifest.database.description
             self.force = force
+            self.archive = archive
         }
     }
 
@@ -40,16 +43,25 @@ public enum Planner {
         let market = manifest.source.market
         let budget = budget(manifest, input.exchangeInfo)
         let universe = universe(manifest, input.exchangeInfo)
+        var choice: ArchiveChoice?
         func planAll(_ paging: Paging.Mode) -> [SeriesPlan] {
             universe.flatMap { instrument in
                 manifest.intervals.map { rule in
                     planSeries(
                         key: SeriesKey(market: market, symbol: instrument.symbol, interval: rule.interval), rule: rule,
-                        instrument: instrument, input: input, paging: paging)
+                        instrument: instrument, input: input, paging: paging, archive: choice)
                 }
             }
         }
         var series = planAll(.leastWeight)
+        if let archive = input.archive {
+            // A plan whose REST weight needs more than a minute of budget is paced by weight, which files do not use.
+            let weight = series.reduce(0) { $0 + $1.weight }
+            choice = ArchiveChoice(
+                planning: archive, weightBound: weight > budget, budget: budget,
+                concurrency: manifest.pacing.concurrency)
+            series = planAll(.leastWeight)
+        }
         // A run whose whole weight fits one minute of budget is not limited by weight but by round trips: then
         // pages are sized for the fewest requests.
         var paging = Paging.Mode.leastWeight
@@ -62,7 +74,7 @@ public enum Planner {
                     serverTime: input.serverTime)
             }
             for action in plan.actions where action.kind.fetches {
-                for range in action.ranges {
+                for range in action.restRanges {
                     let cost = fetchCost(
                         market: market, interval: plan.interval, range: range, mode: .fewestRequests,
                         estimatedListing: listing)
@@ -89,7 +101,7 @@ public enum Planner {
             market: market, database: input.database, lineageId: input.snapshot.lineageID,
             serverTime: input.serverTime, weightBudget: budget, concurrency: manifest.pacing.concurrency,
             paging: paging, series: series,
-            totals: totals(series, budget: budget, concurrency: manifest.pacing.concurrency))
+            totals: totals(series, budget: budget, concurrency: manifest.pacing.concurrency, archive: input.archive))
     }
 
     /// The desired window `[start, end)` of a series, before clipping to what is known to exist.

@@ -96,6 +96,8 @@ public struct Report: Sendable, Hashable, Codable {
         public var rateLimited: Int = 0
         /// HTTP 418 answers the client received.
         public var bans: Int = 0
+        /// What the archive gave (DESIGN §8); nil when no archive file was planned.
+        public var archive: ArchiveTotals?
 
         public init() {}
     }
@@ -140,6 +142,14 @@ public struct Report: Sendable, Hashable, Codable {
         public var listingFloor: String?
         public var confirmedEmpty: [RangeText] = []
         public var error: ErrorInfo?
+        /// Archive files verified and used; nil when none was planned.
+        public var archiveFiles: Int?
+        /// Bytes of archive zips downloaded.
+        public var archiveBytes: Int?
+        /// HTTP requests to the archive (no weight).
+        public var archiveRequests: Int?
+        /// Archive files whose range went to REST, with the reason.
+        public var archiveFallbacks: [ArchiveFallbackNote]?
 
         public init(interval: String, actions: [ActionKind], ranges: [RangeText]) {
             self.interval = interval

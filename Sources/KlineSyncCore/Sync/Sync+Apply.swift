@@ -98,13 +98,14 @@ extension Sync {
             plan = Planner.plan(
                 Planner.Input(
                     manifest: manifest, exchangeInfo: info, serverTime: serverTime, snapshot: snapshot,
-                    database: manifest.database.description, force: options.force))
+                    database: manifest.database.description, force: options.force, archive: archivePlanning))
         }
         let instruments = Dictionary(info.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
         var executorOptions = Executor.Options(
             runID: options.runID, concurrency: manifest.pacing.concurrency, instruments: instruments,
             stop: options.stop, observer: observer, memoryBars: options.memoryBars,
             spoolDirectory: options.spoolDirectory)
+        executorOptions.archiveConcurrency = manifest.pacing.archiveConcurrency
         if let locks = store as? any SymbolLocking {
             // Several agents may share this database: work on a symbol only under its lock, re-planned first.
             executorOptions.locks = locks
@@ -118,8 +119,9 @@ extension Sync {
                 }
             }
         }
+        observer?.executing(plan)
         await observer?.executionStarted(symbols: Set(plan.series.filter(\.hasChanges).map(\.symbol)).count)
-        let executor = Executor(exchange: exchange, store: store, logger: logger)
+        let executor = Executor(exchange: exchange, store: store, archive: archive, logger: logger)
         var report = await executor.execute(plan, options: executorOptions)
         let spool = executorOptions.spoolStats
         if spool.spooledBars > 0 {
@@ -155,7 +157,7 @@ extension Sync {
             Planner.Input(
                 manifest: manifest,
                 exchangeInfo: ExchangeInfo(instruments: instruments, weightLimitPerMinute: info.weightLimitPerMinute),
-                serverTime: serverTime, snapshot: snapshot, force: force))
+                serverTime: serverTime, snapshot: snapshot, force: force, archive: archivePlanning))
         return plan.series.filter { $0.symbol == symbol }
     }
 

@@ -10,19 +10,28 @@ public struct Sync: Sendable {
     public var manifest: Manifest
     public var exchange: any Exchange
     public var database: any StoreConnector
+    /// Where archive files come from (DESIGN §8); nil plans and fetches by REST only.
+    public var archive: (any ArchiveSource)?
     /// Where requests go, for messages (`embedded simulator at http://…`, or the base URL).
     public var endpoint: String
     public var logger: Logger
 
     public init(
-        manifest: Manifest, exchange: any Exchange, database: any StoreConnector, endpoint: String,
-        logger: Logger = Logger(label: "klinesync.sync")
+        manifest: Manifest, exchange: any Exchange, database: any StoreConnector, archive: (any ArchiveSource)? = nil,
+        endpoint: String, logger: Logger = Logger(label: "klinesync.sync")
     ) {
         self.manifest = manifest
         self.exchange = exchange
         self.database = database
+        self.archive = archive
         self.endpoint = endpoint
         self.logger = logger
+    }
+
+    /// What the planner may assume of the archive: nil with `archive: off` or without an archive source.
+    public var archivePlanning: ArchivePlanning? {
+        guard archive != nil, manifest.source.archive == .auto else { return nil }
+        return ArchivePlanning(concurrency: manifest.pacing.archiveConcurrency)
     }
 
     /// The plan of the manifest against the database as it is now. Reads only: an absent database plans as empty
@@ -31,7 +40,9 @@ public struct Sync: Sendable {
         let snapshot = try await readSnapshot()
         let (time, info) = try await discover()
         return Planner.plan(
-            Planner.Input(manifest: manifest, exchangeInfo: info, serverTime: time, snapshot: snapshot, force: force))
+            Planner.Input(
+                manifest: manifest, exchangeInfo: info, serverTime: time, snapshot: snapshot, force: force,
+                archive: archivePlanning))
     }
 
     /// Reads the instrument list, then the server time; every failure is a `SyncError.exchange`.

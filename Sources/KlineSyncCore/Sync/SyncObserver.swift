@@ -8,6 +8,9 @@ public protocol SyncObserver: ExecutionObserver {
     /// this to return (an observer may set up what the execution needs, such as signal handling).
     func executionStarted(symbols: Int) async
 
+    /// The plan about to be executed (called just before `executionStarted`), for progress that needs its totals.
+    func executing(_ plan: Plan)
+
     /// Every symbol is finished; the report is about to be recorded.
     func executionFinished()
 }
@@ -15,5 +18,6 @@ public protocol SyncObserver: ExecutionObserver {
 extension SyncObserver {
     public func waitingForWriter(database: DatabaseLocation, holder: String?) {}
     public func executionStarted(symbols: Int) async {}
+    public func executing(_ plan: Plan) {}
     public func executionFinished() {}
 }

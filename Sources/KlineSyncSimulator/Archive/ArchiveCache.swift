@@ -1,3 +1,4 @@
+import KlineSyncCore
 import Synchronization
 
 /// Generated archive files, kept least-recently-used up to a number of bytes, with every digest remembered.

@@ -67,6 +67,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let console = ApplyConsole(progress: progress, stop: StopSignal())
         let sync = Sync(
             manifest: manifest, exchange: session.client, database: StoreOpener.connector(manifest.database),
+            archive: session.archive,
             endpoint: session.endpoint, logger: logger)
         let result = await console.apply(
             sync,

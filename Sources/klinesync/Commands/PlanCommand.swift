@@ -58,6 +58,7 @@ struct PlanCommand: AsyncParsableCommand {
         let session = try await Session.start(manifest, logger: logger)
         let sync = Sync(
             manifest: manifest, exchange: session.client, database: StoreOpener.connector(manifest.database),
+            archive: session.archive,
             endpoint: session.endpoint, logger: logger)
         do {
             let plan = try await sync.plan(force: force)

@@ -50,9 +50,13 @@ final class ApplyConsole: SyncObserver {
         progress.start(total: symbols)
     }
 
+    func executing(_ plan: Plan) { progress.expect(plan.totals) }
+
     func symbolFinished(_ report: Report.SymbolReport, done: Int, total: Int) {
         progress.symbolFinished(report, done: done, total: total)
     }
+
+    func archiveFileFinished(bytes: Int) { progress.archiveFileFinished(bytes: bytes) }
 
     func executionFinished() {
         signals.disarm()

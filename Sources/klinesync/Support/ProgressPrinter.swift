@@ -13,6 +13,11 @@ final class ProgressPrinter: ExecutionObserver {
         var started = Date()
         var weight = 0
         var weightPerMinute = 0
+        /// REST weight and archive files the plan expects.
+        var plannedWeight = 0
+        var plannedFiles = 0
+        var files = 0
+        var fileBytes = 0
     }
 
     let quiet: Bool
@@ -48,6 +53,21 @@ final class ProgressPrinter: ExecutionObserver {
             }
         }
         ticker.withLock { $0 = task }
+    }
+
+    /// What the plan will fetch, for the ETA.
+    func expect(_ totals: PlanTotals) {
+        state.withLock {
+            $0.plannedWeight = totals.weight
+            $0.plannedFiles = totals.archiveFiles ?? 0
+        }
+    }
+
+    func archiveFileFinished(bytes: Int) {
+        state.withLock {
+            $0.files += 1
+            $0.fileBytes += bytes
+        }
     }
 
     func symbolFinished(_ report: Report.SymbolReport, done: Int, total: Int) {
@@ -91,17 +111,34 @@ final class ProgressPrinter: ExecutionObserver {
 
     func drawLine() {
         let line = state.withLock { s -> String in
-            let elapsed = Date().timeIntervalSince(s.started)
-            var eta = ""
-            if s.done > 0 && s.done < s.total {
-                eta = ", ETA " + Plan.formatDuration(elapsed / Double(s.done) * Double(s.total - s.done))
-            }
+            let eta = ProgressPrinter.eta(s).map { ", ETA " + Plan.formatDuration($0) } ?? ""
             let failures = s.failed > 0 ? ", \(s.failed) failed" : ""
+            let archive =
+                s.plannedFiles > 0
+                ? ", archive \(s.files)/\(s.plannedFiles) files (\(ProgressPrinter.megabytes(s.fileBytes)))" : ""
             return
-                "[\(s.done)/\(s.total)] symbols, \(s.bars) bars written, weight \(s.weight) (\(s.weightPerMinute)/min)\(eta)\(failures)"
+                "[\(s.done)/\(s.total)] symbols, \(s.bars) bars written\(archive), weight \(s.weight) (\(s.weightPerMinute)/min)\(eta)\(failures)"
         }
         FileHandle.standardOutput.write(Data("\r\u{1B}[K\(line)".utf8))
     }
+
+    /// Time left: the longer of the two sources' (archive files and REST weight, each extrapolated from its share
+    /// done), or from the symbols done when neither has moved yet.
+    static func eta(_ s: State) -> Double? {
+        guard s.done < s.total else { return nil }
+        let elapsed = Date().timeIntervalSince(s.started)
+        var estimates: [Double] = []
+        for (done, planned) in [(s.files, s.plannedFiles), (s.weight, s.plannedWeight)] where planned > 0 && done > 0 {
+            let fraction = min(1, Double(done) / Double(planned))
+            estimates.append(elapsed * (1 - fraction) / fraction)
+        }
+        if let longest = estimates.max() { return longest }
+        guard s.done > 0 else { return nil }
+        return elapsed / Double(s.done) * Double(s.total - s.done)
+    }
+
+    /// `12.3 MB`.
+    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
 
     func finish() {
         ticker.withLock {

@@ -8,6 +8,8 @@ import Logging
 struct Session {
     let manifest: Manifest
     let client: BinanceClient
+    /// The archive (DESIGN §8); nil with `archive: off`, or a custom `base_url` without `archive_url`.
+    let archive: BinanceArchive?
     let simulator: RunningSimulator?
 
     /// Starts the simulator if `base_url: embedded`, and a client for the market.
@@ -28,7 +30,18 @@ struct Session {
             market: manifest.source.market, baseURL: baseURL, pacing: manifest.pacing.client,
             retry: manifest.retry.policy,
             logger: logger)
-        return Session(manifest: manifest, client: client, simulator: simulator)
+        let archiveURL: String? =
+            switch manifest.source.archiveSource {
+            case .url(let url): url
+            case .embedded: simulator?.baseURL
+            case nil: nil
+            }
+        let archive = archiveURL.map {
+            BinanceArchive(
+                baseURL: $0, concurrency: manifest.pacing.archiveConcurrency, retry: manifest.retry.policy,
+                logger: logger)
+        }
+        return Session(manifest: manifest, client: client, archive: archive, simulator: simulator)
     }
 
     /// Where requests go, for messages.
@@ -37,6 +50,7 @@ struct Session {
     /// Shuts the client and the simulator down.
     func shutdown() async {
         try? await client.shutdown()
+        try? await archive?.shutdown()
         await simulator?.stop()
     }
 }

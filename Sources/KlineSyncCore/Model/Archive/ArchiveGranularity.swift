@@ -1,5 +1,3 @@
-import KlineSyncCore
-
 /// How much time one archive file covers: a UTC calendar month or a UTC day.
 public enum ArchiveGranularity: String, Sendable, Hashable, CaseIterable {
     /// `…/monthly/klines/…/SYMBOL-INTERVAL-YYYY-MM.zip`, for every interval.

@@ -1,5 +1,3 @@
-import KlineSyncCore
-
 /// One kline file of the data.binance.vision archive: market, granularity, symbol, interval and period.
 ///
 /// Its path follows the real layout, `/data/{spot|futures/um|futures/cm}/{monthly|daily}/klines/SYMBOL/INTERVAL/
