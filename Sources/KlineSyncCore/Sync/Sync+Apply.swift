@@ -119,7 +119,7 @@ extension Sync {
             }
         }
         await observer?.executionStarted(symbols: Set(plan.series.filter(\.hasChanges).map(\.symbol)).count)
-        let executor = Executor(exchange: exchange, store: store, logger: logger)
+        let executor = Executor(exchange: exchange, store: store, logger: logger, clock: clock)
         var report = await executor.execute(plan, options: executorOptions)
         let spool = executorOptions.spoolStats
         if spool.spooledBars > 0 {

@@ -13,16 +13,20 @@ public struct Sync: Sendable {
     /// Where requests go, for messages (`embedded simulator at http://…`, or the base URL).
     public var endpoint: String
     public var logger: Logger
+    /// The executor's clock (pauses between passes over locked symbols, durations); the exchange client's clock.
+    public var clock: ElapsedClock
 
+    /// A sync of `manifest` between `exchange` and the database `database` opens.
     public init(
         manifest: Manifest, exchange: any Exchange, database: any StoreConnector, endpoint: String,
-        logger: Logger = Logger(label: "klinesync.sync")
+        logger: Logger = Logger(label: "klinesync.sync"), clock: ElapsedClock = .continuous
     ) {
         self.manifest = manifest
         self.exchange = exchange
         self.database = database
         self.endpoint = endpoint
         self.logger = logger
+        self.clock = clock
     }
 
     /// The plan of the manifest against the database as it is now. Reads only: an absent database plans as empty

@@ -67,7 +67,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let console = ApplyConsole(progress: progress, stop: StopSignal())
         let sync = Sync(
             manifest: manifest, exchange: session.client, database: StoreOpener.connector(manifest.database),
-            endpoint: session.endpoint, logger: logger)
+            endpoint: session.endpoint, logger: logger, clock: session.clock)
         let result = await console.apply(
             sync,
             Sync.ApplyOptions(

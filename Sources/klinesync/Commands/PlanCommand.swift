@@ -58,7 +58,7 @@ struct PlanCommand: AsyncParsableCommand {
         let session = try await Session.start(manifest, logger: logger)
         let sync = Sync(
             manifest: manifest, exchange: session.client, database: StoreOpener.connector(manifest.database),
-            endpoint: session.endpoint, logger: logger)
+            endpoint: session.endpoint, logger: logger, clock: session.clock)
         do {
             let plan = try await sync.plan(force: force)
             await session.shutdown()

@@ -9,6 +9,8 @@ struct Session {
     let manifest: Manifest
     let client: BinanceClient
     let simulator: RunningSimulator?
+    /// The clock the client paces on; the executor takes it too (`Sync.clock`).
+    let clock: ElapsedClock
 
     /// Starts the simulator if `base_url: embedded`, and a client for the market.
     static func start(_ manifest: Manifest, logger: Logger) async throws -> Session {
@@ -24,11 +26,11 @@ struct Session {
             simulator = running
             baseURL = running.baseURL
         }
+        let clock = ContinuousClock()
         let client = BinanceClient(
             market: manifest.source.market, baseURL: baseURL, pacing: manifest.pacing.client,
-            retry: manifest.retry.policy,
-            logger: logger)
-        return Session(manifest: manifest, client: client, simulator: simulator)
+            retry: manifest.retry.policy, clock: clock, logger: logger)
+        return Session(manifest: manifest, client: client, simulator: simulator, clock: ElapsedClock(clock))
     }
 
     /// Where requests go, for messages.
