@@ -31,8 +31,9 @@ extension PostgresStore {
             let columns = (Int64, String, String, String, Int64, Int64?, Int64?, Int64?).self
             for try await (id, exchange, symbol, intervalName, count, first, last, floor) in rows.decode(columns) {
                 guard let interval = Interval(name: intervalName) else {
-                    throw PostgresStoreError.corruptRow(
-                        url: url, operation: operation, reason: "series has unknown interval '\(intervalName)'")
+                    throw PostgresStoreError.failure(
+                        .corruptRow(reason: "series has unknown interval '\(intervalName)'"), url: url,
+                        operation: operation)
                 }
                 let key = SeriesKey(exchange: exchange, market: market, symbol: symbol, interval: interval)
                 summaries.append(
@@ -177,9 +178,9 @@ extension PostgresStore {
                 in rows.decode(columns)
             {
                 guard let status = Instrument.Status(rawValue: statusText) else {
-                    throw PostgresStoreError.corruptRow(
-                        url: url, operation: operation,
-                        reason: "instrument \(symbol) has unknown status '\(statusText)'")
+                    throw PostgresStoreError.failure(
+                        .corruptRow(reason: "instrument \(symbol) has unknown status '\(statusText)'"), url: url,
+                        operation: operation)
                 }
                 instruments.append(
                     Instrument(

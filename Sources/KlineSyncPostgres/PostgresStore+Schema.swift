@@ -105,7 +105,8 @@ extension PostgresStore {
     {
         let rows = try await connection.query("SELECT value FROM meta WHERE key = 'lineage_id'", logger: logger)
         for try await lineage in rows.decode(String.self) { return lineage }
-        throw PostgresStoreError.corruptRow(url: url, operation: "read the lineage id", reason: "meta has none")
+        throw PostgresStoreError.failure(
+            .corruptRow(reason: "meta has none"), url: url, operation: "read the lineage id")
     }
 
     /// The statements of a migration, one per `;` at the end of a line (the extended protocol runs one at a time).

@@ -9,7 +9,7 @@ extension PostgresStore {
         let operation = "\(repair ? "recount and repair" : "recount") the series of \(market.rawValue)"
         let url = displayName
         let logger = self.logger
-        if repair, isReadOnly { throw PostgresStoreError.readOnly(url: url, operation: operation) }
+        if repair, isReadOnly { throw PostgresStoreError.failure(.readOnly, url: url, operation: operation) }
         let begin = repair ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
         return try await withTransaction(operation, begin: begin) { connection in
             if repair {
@@ -32,8 +32,8 @@ extension PostgresStore {
                 in rows.decode(columns)
             {
                 guard let interval = Interval(name: name) else {
-                    throw PostgresStoreError.corruptRow(
-                        url: url, operation: operation, reason: "series has unknown interval '\(name)'")
+                    throw PostgresStoreError.failure(
+                        .corruptRow(reason: "series has unknown interval '\(name)'"), url: url, operation: operation)
                 }
                 let key = SeriesKey(exchange: exchange, market: market, symbol: symbol, interval: interval)
                 results.append(

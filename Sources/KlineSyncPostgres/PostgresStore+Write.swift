@@ -6,17 +6,18 @@ extension PostgresStore {
     /// Applies everything of one symbol in one transaction; on any error nothing of it is kept.
     ///
     /// The write is checked first (symbol name, series that belong to it, ranges, decimal texts), then, per series
-    /// in order: deletes `deleteRanges`, upserts bars (`BarUpsert`: inserted, updated when a stored bar differs,
+    /// in order: deletes `deleteRanges`, upserts bars (`PostgresBarUpsert`: inserted, updated when a stored bar differs,
     /// unchanged when identical), records the listing floor, merges the confirmed-empty ranges, then refreshes the
     /// series counters. The instrument row, when given, is upserted in the same transaction.
     public func write(_ batch: SymbolWrite) async throws -> [WriteCounts] {
         let operation = "write \(batch.market.rawValue) \(batch.symbol)"
         try checkOpen(operation)
-        if isReadOnly { throw PostgresStoreError.readOnly(url: displayName, operation: operation) }
+        if isReadOnly { throw PostgresStoreError.failure(.readOnly, url: displayName, operation: operation) }
         do {
-            try Self.validate(batch)
-        } catch let refusal as WriteRefusal {
-            throw PostgresStoreError.invalidWrite(url: displayName, operation: operation, reason: refusal.reason)
+            try batch.validate()
+        } catch {
+            throw PostgresStoreError.failure(
+                .invalidWrite(reason: error.reason), url: displayName, operation: operation)
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let logger = self.logger
@@ -43,7 +44,7 @@ extension PostgresStore {
     /// Inserts or updates a run record.
     public func recordRun(_ run: RunRecord) async throws {
         let operation = "record run \(run.id)"
-        if isReadOnly { throw PostgresStoreError.readOnly(url: displayName, operation: operation) }
+        if isReadOnly { throw PostgresStoreError.failure(.readOnly, url: displayName, operation: operation) }
         let logger = self.logger
         try await withConnection(operation) { connection in
             try await connection.query(
@@ -55,26 +56,6 @@ extension PostgresStore {
                     started_at = excluded.started_at, finished_at = excluded.finished_at,
                     status = excluded.status, report = excluded.report
                 """, logger: logger)
-        }
-    }
-
-    /// Refuses a write that does not belong together or carries a malformed decimal, before anything is sent.
-    static func validate(_ batch: SymbolWrite) throws {
-        guard Instrument.isValidSymbol(batch.symbol) else {
-            throw WriteRefusal(
-                reason: "'\(batch.symbol)' is not a valid symbol name (1–40 characters from A–Z, 0–9, _ and -)")
-        }
-        if let instrument = batch.instrument, instrument.symbol != batch.symbol {
-            throw WriteRefusal(reason: "instrument \(instrument.symbol) does not belong to symbol \(batch.symbol)")
-        }
-        for series in batch.series {
-            guard series.key.symbol == batch.symbol, series.key.market == batch.market else {
-                throw WriteRefusal(
-                    reason: "series \(series.key.market.rawValue) \(series.key) does not belong to this symbol")
-            }
-            for range in series.deleteRanges + series.emptyRanges where range.isEmpty {
-                throw WriteRefusal(reason: "series \(series.key): empty or inverted range \(range.start)…\(range.end)")
-            }
         }
     }
 
@@ -102,10 +83,10 @@ extension PostgresStore {
         // Malformed decimals are refused batch by batch, inside the transaction, which then rolls back.
         var batches = series.barBatches()
         while let batch = try batches.next() {
-            if let problem = BarColumns.firstMalformedDecimal(batch) {
+            if let problem = Bar.firstMalformedDecimal(in: batch) {
                 throw WriteRefusal(reason: "series \(series.key): \(problem)")
             }
-            counts = counts + (try await BarUpsert.upsert(batch, seriesID: seriesID, connection, logger))
+            counts = counts + (try await PostgresBarUpsert.upsert(batch, seriesID: seriesID, connection, logger))
             BoundedWait.touch()
         }
 

@@ -2,7 +2,6 @@ import Foundation
 import KlineSyncCore
 import Logging
 import PostgresNIO
-import Synchronization
 
 /// The shared `Store`: a PostgreSQL database reached through a PostgresNIO connection pool (`PostgresClient`).
 ///
@@ -30,7 +29,7 @@ public final class PostgresStore: Store {
     let health: ServerHealth
     private let lineage: String
     private let runTask: Task<Void, Never>
-    private let isClosed = Mutex(false)
+    private let closed = ClosedFlag()
 
     /// Bars per batch in `forEachBatch(of:_:)`.
     static let batchSize = 10_000
@@ -117,11 +116,7 @@ public final class PostgresStore: Store {
     /// Waits at most `timeouts.close` (a dead server cannot hold it): what has not closed by then is dropped; the
     /// server releases the locks of a connection that goes away.
     public func close() async throws {
-        let wasClosed = isClosed.withLock { closed in
-            defer { closed = true }
-            return closed
-        }
-        guard !wasClosed else { return }
+        guard closed.close() else { return }
         let runTask = self.runTask
         let locks = self.locks
         do {
@@ -137,7 +132,9 @@ public final class PostgresStore: Store {
 
     /// Throws `.closed` after `close()`.
     func checkOpen(_ operation: String) throws {
-        if isClosed.withLock({ $0 }) { throw PostgresStoreError.closed(url: displayName, operation: operation) }
+        if closed.isClosed {
+            throw PostgresStoreError.failure(.closed, url: displayName, operation: operation)
+        }
     }
 
     /// Runs `body` on a pooled connection, mapping failures to `PostgresStoreError` with `operation` named.

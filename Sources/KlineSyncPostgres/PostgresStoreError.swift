@@ -1,4 +1,5 @@
 import Foundation
+import KlineSyncCore
 import NIOCore
 import PostgresNIO
 
@@ -19,16 +20,8 @@ public enum PostgresStoreError: Error, CustomStringConvertible, LocalizedError, 
     case newerSchema(url: String, found: Int, known: Int)
     /// A read-only open found an older schema that only a writable open can upgrade.
     case outdatedSchema(url: String, found: Int, known: Int)
-    /// A write was attempted on a store opened read-only.
-    case readOnly(url: String, operation: String)
-    /// The store was used after `close()`.
-    case closed(url: String, operation: String)
-    /// A write was refused before anything of it was kept, for example a bar with a malformed decimal.
-    case invalidWrite(url: String, operation: String, reason: String)
-    /// A stored row cannot be read back as a domain value (an unknown interval name, for example).
-    case corruptRow(url: String, operation: String, reason: String)
-    /// The server or the connection failed while doing `operation`.
-    case database(url: String, operation: String, reason: String)
+    /// A failure every store shares: read-only, closed, a refused write, a corrupt row, a failing database.
+    case access(StoreFailure)
     /// The connection closed while doing `operation` (the server stopped, restarted or dropped it).
     case connectionLost(url: String, operation: String)
     /// The server did not answer for `seconds` while doing `operation`.
@@ -57,16 +50,8 @@ public enum PostgresStoreError: Error, CustomStringConvertible, LocalizedError, 
         case .outdatedSchema(let url, let found, let known):
             "cannot read \(url): its schema version \(found) is older than \(known); "
                 + "run `klinesync apply` to upgrade it"
-        case .readOnly(let url, let operation):
-            "cannot \(operation): database \(url) is open read-only"
-        case .closed(let url, let operation):
-            "cannot \(operation): database \(url) is closed"
-        case .invalidWrite(let url, let operation, let reason):
-            "cannot \(operation) in database \(url): \(reason); nothing of it was written"
-        case .corruptRow(let url, let operation, let reason):
-            "cannot \(operation) from database \(url): \(reason)"
-        case .database(let url, let operation, let reason):
-            "cannot \(operation) in database \(url): \(reason)"
+        case .access(let failure):
+            failure.description
         case .connectionLost(let url, let operation):
             "cannot \(operation) in database \(url): the connection to the server was lost; "
                 + "check that the server is running, then run again"
@@ -171,22 +156,17 @@ public enum PostgresStoreError: Error, CustomStringConvertible, LocalizedError, 
         }
         if let caller = error as? CallerError { return caller.error }
         if let refusal = error as? WriteRefusal {
-            return PostgresStoreError.invalidWrite(url: url, operation: operation, reason: refusal.reason)
+            return failure(.invalidWrite(reason: refusal.reason), url: url, operation: operation)
         }
         if let error = error as? PSQLError, error.code == .connectionError {
             return PostgresStoreError.cannotConnect(url: url, reason: reason(error))
         }
-        return PostgresStoreError.database(url: url, operation: operation, reason: reason(error))
+        return failure(.database(reason: reason(error)), url: url, operation: operation)
     }
-}
 
-/// A write refused by a check made before or inside its transaction (which then rolls back); the store reports it
-/// as `PostgresStoreError.invalidWrite` with the URL and operation.
-struct WriteRefusal: Error {
-    let reason: String
-}
-
-/// An error thrown by a caller's closure inside a database access (`forEachBatch`'s body), carried out unchanged.
-struct CallerError: Error {
-    let error: any Error
+    /// A failure of the database at `url` (redacted): `StoreFailure` with the location as PostgreSQL messages name
+    /// it.
+    static func failure(_ kind: StoreFailure.Kind, url: String, operation: String) -> PostgresStoreError {
+        .access(StoreFailure(kind, location: "database \(url)", operation: operation))
+    }
 }

@@ -145,7 +145,7 @@ extension PostgresStore: SymbolLocking {
     public func tryLockSymbol(_ market: Market, _ symbol: String) async throws -> Bool {
         let operation = "lock \(market.rawValue) \(symbol)"
         try checkOpen(operation)
-        guard let locks else { throw PostgresStoreError.readOnly(url: displayName, operation: operation) }
+        guard let locks else { throw PostgresStoreError.failure(.readOnly, url: displayName, operation: operation) }
         try await checkHealth()
         do {
             return try await locks.tryLock("\(market.rawValue):\(symbol)")

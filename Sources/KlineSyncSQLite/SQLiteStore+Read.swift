@@ -23,8 +23,9 @@ extension SQLiteStore {
                 let intervalName = statement.text(3)
                 guard let interval = Interval(name: intervalName) else {
                     statement.reset()
-                    throw SQLiteStoreError.corruptRow(
-                        path: path, operation: operation, reason: "series has unknown interval '\(intervalName)'")
+                    throw SQLiteStoreError.failure(
+                        .corruptRow(reason: "series has unknown interval '\(intervalName)'"), path: path,
+                        operation: operation)
                 }
                 let key = SeriesKey(
                     exchange: statement.text(1), market: market, symbol: statement.text(2), interval: interval)
@@ -179,9 +180,9 @@ extension SQLiteStore {
                 guard let status = Instrument.Status(rawValue: statusText) else {
                     let symbol = statement.text(0)
                     statement.reset()
-                    throw SQLiteStoreError.corruptRow(
-                        path: path, operation: operation,
-                        reason: "instrument \(symbol) has unknown status '\(statusText)'")
+                    throw SQLiteStoreError.failure(
+                        .corruptRow(reason: "instrument \(symbol) has unknown status '\(statusText)'"), path: path,
+                        operation: operation)
                 }
                 instruments.append(
                     Instrument(

@@ -22,8 +22,8 @@ extension SQLiteStore {
             for row in rows {
                 let name: String = row["interval"]
                 guard let interval = Interval(name: name) else {
-                    throw SQLiteStoreError.corruptRow(
-                        path: path, operation: operation, reason: "series has unknown interval '\(name)'")
+                    throw SQLiteStoreError.failure(
+                        .corruptRow(reason: "series has unknown interval '\(name)'"), path: path, operation: operation)
                 }
                 let key = SeriesKey(
                     exchange: row["exchange"], market: market, symbol: row["symbol"], interval: interval)

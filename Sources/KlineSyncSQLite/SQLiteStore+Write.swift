@@ -10,7 +10,11 @@ extension SQLiteStore {
     /// series counters. The instrument row, when given, is upserted in the same transaction.
     public func write(_ batch: SymbolWrite) async throws -> [WriteCounts] {
         let operation = "write \(batch.market.rawValue) \(batch.symbol)"
-        try SQLiteStore.validate(batch, path: path, operation: operation)
+        do {
+            try batch.validate()
+        } catch {
+            throw SQLiteStoreError.failure(.invalidWrite(reason: error.reason), path: path, operation: operation)
+        }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         return try await write(operation) { db in
             if let instrument = batch.instrument {
@@ -68,28 +72,6 @@ extension SQLiteStore {
         }
     }
 
-    /// Refuses a write that does not belong together. (Malformed decimals are refused by `BarUpsert`, inside the
-    /// transaction, which then rolls back.)
-    static func validate(_ batch: SymbolWrite, path: String, operation: String) throws {
-        func refuse(_ reason: String) -> SQLiteStoreError {
-            .invalidWrite(path: path, operation: operation, reason: reason)
-        }
-        guard Instrument.isValidSymbol(batch.symbol) else {
-            throw refuse("'\(batch.symbol)' is not a valid symbol name (1–40 characters from A–Z, 0–9, _ and -)")
-        }
-        if let instrument = batch.instrument, instrument.symbol != batch.symbol {
-            throw refuse("instrument \(instrument.symbol) does not belong to symbol \(batch.symbol)")
-        }
-        for series in batch.series {
-            guard series.key.symbol == batch.symbol, series.key.market == batch.market else {
-                throw refuse("series \(series.key.market.rawValue) \(series.key) does not belong to this symbol")
-            }
-            for range in series.deleteRanges + series.emptyRanges where range.isEmpty {
-                throw refuse("series \(series.key): empty or inverted range \(range.start)…\(range.end)")
-            }
-        }
-    }
-
     /// Applies one series inside the symbol's transaction.
     private static func apply(_ series: SeriesWrite, _ db: Database) throws -> WriteCounts {
         guard let seriesID = try seriesID(for: series.key, creating: true, db) else {
@@ -109,7 +91,7 @@ extension SQLiteStore {
         }
 
         if series.barCount > 0 {
-            var upsert = try BarUpsert(db)
+            var upsert = try SQLiteBarUpsert(db)
             var batches = series.barBatches()
             do {
                 while let batch = try batches.next() {
@@ -191,7 +173,7 @@ extension SQLiteStore {
         try delete.execute()
         let insert = try RawStatement(
             db, sql: "INSERT INTO empty_ranges (series_id, start_time, end_time) VALUES (?1, ?2, ?3)")
-        for range in EmptyRanges.union(all) {
+        for range in TimeRange.merged(all) {
             insert.bind(1, seriesID)
             insert.bind(2, range.start)
             insert.bind(3, range.end)

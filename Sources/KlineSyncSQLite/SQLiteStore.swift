@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import KlineSyncCore
-import Synchronization
 
 /// The embedded `Store`: one SQLite file opened through a GRDB `DatabasePool` (WAL, `synchronous=NORMAL`).
 ///
@@ -18,7 +17,7 @@ public final class SQLiteStore: Store {
 
     let pool: DatabasePool
     private let lineage: String
-    private let isClosed = Mutex(false)
+    private let closed = ClosedFlag()
     /// The writer lock this store holds while open for writing (see `SQLiteConnector`); released by `close()`.
     private let writerLock: WriterLock?
 
@@ -125,13 +124,9 @@ public final class SQLiteStore: Store {
         return lineage
     }
 
-    /// Closes every connection. Later calls fail with `SQLiteStoreError.closed`.
+    /// Closes every connection. Later calls fail with a `StoreFailure` of kind `.closed`.
     public func close() async throws {
-        let wasClosed = isClosed.withLock { closed in
-            defer { closed = true }
-            return closed
-        }
-        guard !wasClosed else { return }
+        guard closed.close() else { return }
         defer { writerLock?.release() }
         do {
             try pool.close()
@@ -142,7 +137,7 @@ public final class SQLiteStore: Store {
 
     /// Throws `.closed` after `close()`.
     func checkOpen(_ operation: String) throws {
-        if isClosed.withLock({ $0 }) { throw SQLiteStoreError.closed(path: path, operation: operation) }
+        if closed.isClosed { throw SQLiteStoreError.failure(.closed, path: path, operation: operation) }
     }
 
     /// Runs a read, mapping failures to `SQLiteStoreError` with `operation` named.
@@ -158,7 +153,7 @@ public final class SQLiteStore: Store {
     /// Runs `body` in one IMMEDIATE transaction, mapping failures to `SQLiteStoreError` with `operation` named.
     func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
         try checkOpen(operation)
-        if isReadOnly { throw SQLiteStoreError.readOnly(path: path, operation: operation) }
+        if isReadOnly { throw SQLiteStoreError.failure(.readOnly, path: path, operation: operation) }
         do {
             return try await pool.write(body)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KlineSyncCore
 
 /// Errors of the SQLite store, each with the database path and what was being done.
 public enum SQLiteStoreError: Error, CustomStringConvertible, LocalizedError, Sendable {
@@ -15,16 +16,8 @@ public enum SQLiteStoreError: Error, CustomStringConvertible, LocalizedError, Se
     case newerSchema(path: String, found: Int, known: Int)
     /// A read-only open found an older schema that only a writable open can upgrade.
     case outdatedSchema(path: String, found: Int, known: Int)
-    /// A write was attempted on a store opened read-only.
-    case readOnly(path: String, operation: String)
-    /// The store was used after `close()`.
-    case closed(path: String, operation: String)
-    /// A write was refused before anything of it was kept, for example a bar with a malformed decimal.
-    case invalidWrite(path: String, operation: String, reason: String)
-    /// A stored row cannot be read back as a domain value (an unknown interval name, for example).
-    case corruptRow(path: String, operation: String, reason: String)
-    /// SQLite failed while doing `operation`.
-    case database(path: String, operation: String, reason: String)
+    /// A failure every store shares: read-only, closed, a refused write, a corrupt row, a failing database.
+    case access(StoreFailure)
 
     /// The message a person reads: what failed, where, and what to do when there is something to do.
     public var description: String {
@@ -44,16 +37,8 @@ public enum SQLiteStoreError: Error, CustomStringConvertible, LocalizedError, Se
         case .outdatedSchema(let path, let found, let known):
             "cannot read database at \(path): its schema version \(found) is older than \(known); "
                 + "run `klinesync apply` to upgrade it"
-        case .readOnly(let path, let operation):
-            "cannot \(operation): database at \(path) is open read-only"
-        case .closed(let path, let operation):
-            "cannot \(operation): database at \(path) is closed"
-        case .invalidWrite(let path, let operation, let reason):
-            "cannot \(operation) in database at \(path): \(reason); nothing of it was written"
-        case .corruptRow(let path, let operation, let reason):
-            "cannot \(operation) from database at \(path): \(reason)"
-        case .database(let path, let operation, let reason):
-            "cannot \(operation) in database at \(path): \(reason)"
+        case .access(let failure):
+            failure.description
         }
     }
 
@@ -72,25 +57,19 @@ public enum SQLiteStoreError: Error, CustomStringConvertible, LocalizedError, Se
         return String(describing: error)
     }
 
+    /// A failure of the database at `path`: `StoreFailure` with the location as SQLite messages name it.
+    static func failure(_ kind: StoreFailure.Kind, path: String, operation: String) -> SQLiteStoreError {
+        .access(StoreFailure(kind, location: "database at \(path)", operation: operation))
+    }
+
     /// Maps any error thrown inside a database access: a `SQLiteStoreError` or a caller's error (`CallerError`)
     /// unchanged, a `WriteRefusal` as `.invalidWrite`, anything else as `.database`, with the operation named.
     static func wrap(_ error: any Error, path: String, operation: String) -> any Error {
         if let error = error as? SQLiteStoreError { return error }
         if let caller = error as? CallerError { return caller.error }
         if let refusal = error as? WriteRefusal {
-            return SQLiteStoreError.invalidWrite(path: path, operation: operation, reason: refusal.reason)
+            return failure(.invalidWrite(reason: refusal.reason), path: path, operation: operation)
         }
-        return SQLiteStoreError.database(path: path, operation: operation, reason: reason(error))
+        return failure(.database(reason: reason(error)), path: path, operation: operation)
     }
-}
-
-/// A write refused by a check made inside its transaction (which then rolls back); the store reports it as
-/// `SQLiteStoreError.invalidWrite` with the path and operation.
-struct WriteRefusal: Error {
-    let reason: String
-}
-
-/// An error thrown by a caller's closure inside a database access (`forEachBatch`'s body), carried out unchanged.
-struct CallerError: Error {
-    let error: any Error
 }

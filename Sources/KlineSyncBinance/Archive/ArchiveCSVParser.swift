@@ -132,22 +132,8 @@ public struct ArchiveCSVParser: Sendable {
         return value
     }
 
-    /// A plain decimal: optional `-`, digits, optional `.` and digits (as `DecimalText.isValid`), at most 64 bytes.
+    /// A plain decimal (`DecimalText`'s rule) of at most 64 bytes.
     static func isDecimal(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard !bytes.isEmpty, bytes.count <= 64 else { return false }
-        var sawDigit = false
-        var sawDot = false
-        for (index, byte) in bytes.enumerated() {
-            if byte >= 0x30 && byte <= 0x39 {
-                sawDigit = true
-            } else if byte == 0x2E && !sawDot {
-                sawDot = true
-            } else if byte == 0x2D && index == 0 {
-                continue
-            } else {
-                return false
-            }
-        }
-        return sawDigit
+        bytes.count <= 64 && DecimalText.isValid(utf8: bytes)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 extension Executor {
     /// Fetches every range of one symbol, then writes all of it in one transaction. Any failure writes nothing.
     func apply(symbol: String, series: [SeriesPlan], plan: Plan, options: Options) async -> Report.SymbolReport {
-        let started = Date()
+        let started = clock.now()
         var reports = series.map { seriesReport($0) }
         var writes: [SeriesWrite] = []
         var failure: Report.ErrorInfo?
@@ -11,7 +11,7 @@ extension Executor {
         // share they go to spool files.
         var held = 0
         for (index, seriesPlan) in series.enumerated() {
-            let seriesStarted = Date()
+            let seriesStarted = clock.now()
             do {
                 let write = try await fetch(
                     seriesPlan, plan: plan, into: &reports[index], options: options, held: &held)
@@ -37,7 +37,7 @@ extension Executor {
                     options.stop.stop(.banned("\(error)"))
                 }
             }
-            reports[index].durationMs = Int(Date().timeIntervalSince(seriesStarted) * 1000)
+            reports[index].durationMs = milliseconds(since: seriesStarted)
             if failure != nil { break }
         }
         if failure == nil {
@@ -66,7 +66,7 @@ extension Executor {
         }
         return Report.SymbolReport(
             symbol: symbol, status: failure == nil ? .ok : .failed, error: failure,
-            durationMs: Int(Date().timeIntervalSince(started) * 1000), series: reports)
+            durationMs: milliseconds(since: started), series: reports)
     }
 
     /// Fetches the ranges of one series and works out what to write: bars, deletions, listing floor, empty ranges.
@@ -172,7 +172,7 @@ extension Executor {
         return Report.ErrorInfo(code: .error, message: "\(error)")
     }
 
-    func makeReport(plan: Plan, options: Options, results: [Report.SymbolReport], started: Date) -> Report {
+    func makeReport(plan: Plan, options: Options, results: [Report.SymbolReport], started: RunStart) -> Report {
         var totals = Report.Totals()
         totals.symbols = results.count
         for symbol in results {
@@ -206,13 +206,14 @@ extension Executor {
         } else {
             status = .failed
         }
-        let finished = Date()
+        let duration = seconds(since: started.elapsed)
+        let finished = started.date.addingTimeInterval(duration)
         return Report(
             runId: options.runID, manifest: Report.ManifestRef(path: plan.manifestPath, digest: plan.manifestDigest),
             database: plan.database, exchange: plan.exchange, market: plan.market, serverTime: plan.serverTime,
-            startedAt: Timestamp.format(Int64(started.timeIntervalSince1970 * 1000)),
+            startedAt: Timestamp.format(Int64(started.date.timeIntervalSince1970 * 1000)),
             finishedAt: Timestamp.format(Int64(finished.timeIntervalSince1970 * 1000)),
-            durationSeconds: finished.timeIntervalSince(started), status: status,
+            durationSeconds: duration, status: status,
             error: options.stop.reason.map { Report.ErrorInfo(code: .stopped, message: $0.description) },
             interrupted: interrupted, totals: totals, symbols: results)
     }

@@ -9,15 +9,20 @@ public struct Executor: Sendable {
     /// Where the plan's archive files come from; nil fetches their ranges by REST.
     public let archive: (any ArchiveSource)?
     public let logger: Logger
+    /// Time for the pauses between passes over symbols other agents hold, and for the durations in the report;
+    /// give it the clock the exchange client paces on. Tests inject a manual clock.
+    public let clock: ElapsedClock
 
+    /// An executor that fetches through `exchange` (and `archive`) and writes to `store`, timing itself on `clock`.
     public init(
         exchange: any Exchange, store: any Store, archive: (any ArchiveSource)? = nil,
-        logger: Logger = Logger(label: "klinesync.executor")
+        logger: Logger = Logger(label: "klinesync.executor"), clock: ElapsedClock = .continuous
     ) {
         self.exchange = exchange
         self.store = store
         self.archive = archive
         self.logger = logger
+        self.clock = clock
     }
 
     /// What a run needs besides the plan.
@@ -111,7 +116,7 @@ public struct Executor: Sendable {
     /// growing pause, until `lockWaitSeconds` have passed; locks are only tried, never waited on, so agents cannot
     /// deadlock.
     public func execute(_ plan: Plan, options: Options) async -> Report {
-        let started = Date()
+        let started = RunStart(date: Date(), elapsed: clock.now())
         let counter = exchange as? any RequestCounting
         let sentBefore = await counter?.requestTotals()
         let bySymbol = Dictionary(grouping: plan.series.filter(\.hasChanges), by: \.symbol)
@@ -159,7 +164,7 @@ public struct Executor: Sendable {
             }
             pending = deferred.sorted()
             guard !pending.isEmpty else { break }
-            let waited = Date().timeIntervalSince(started)
+            let waited = seconds(since: started.elapsed)
             if options.stop.isStopped || waited + pause > options.lockWaitSeconds {
                 for symbol in pending {
                     let reason =
@@ -175,7 +180,7 @@ public struct Executor: Sendable {
                 break
             }
             logger.info("symbols held by other agents; coming back to them", metadata: ["count": "\(pending.count)"])
-            try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
+            try? await clock.sleep(.milliseconds(Int(pause * 1000)))
             pause = min(pause * 2, 10)
         }
         results.sort { $0.symbol < $1.symbol }

@@ -1,21 +1,29 @@
 /// Decimal strings as Binance sends them: validation and canonical form.
 public enum DecimalText {
     /// Whether `text` is a plain decimal number: optional `-`, digits, optional `.` and digits. No exponent.
+    @inlinable
     public static func isValid(_ text: some StringProtocol) -> Bool {
+        isValid(utf8: text.utf8)
+    }
+
+    /// Whether the UTF-8 `bytes` spell a plain decimal number (the rule of `isValid(_:)`).
+    ///
+    /// The one decimal check of every module: `@inlinable` so that the stores' bulk write paths get it specialised
+    /// for their buffers (an unspecialised generic call across the module boundary cost ~40% of a bulk insert).
+    @inlinable
+    public static func isValid<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) -> Bool {
         var sawDigit = false
         var sawDot = false
         var first = true
-        for c in text.utf8 {
-            defer { first = false }
-            if c >= 48 && c <= 57 {
+        for c in bytes {
+            if c &- 48 < 10 {
                 sawDigit = true
             } else if c == 46 && !sawDot {
                 sawDot = true
-            } else if c == 45 && first {
-                continue
-            } else {
+            } else if !(c == 45 && first) {
                 return false
             }
+            first = false
         }
         return sawDigit
     }

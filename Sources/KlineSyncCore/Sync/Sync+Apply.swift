@@ -121,7 +121,7 @@ extension Sync {
         }
         observer?.executing(plan)
         await observer?.executionStarted(symbols: Set(plan.series.filter(\.hasChanges).map(\.symbol)).count)
-        let executor = Executor(exchange: exchange, store: store, archive: archive, logger: logger)
+        let executor = Executor(exchange: exchange, store: store, archive: archive, logger: logger, clock: clock)
         var report = await executor.execute(plan, options: executorOptions)
         let spool = executorOptions.spoolStats
         if spool.spooledBars > 0 {

@@ -15,10 +15,13 @@ public struct Sync: Sendable {
     /// Where requests go, for messages (`embedded simulator at http://…`, or the base URL).
     public var endpoint: String
     public var logger: Logger
+    /// The executor's clock (pauses between passes over locked symbols, durations); the exchange client's clock.
+    public var clock: ElapsedClock
 
+    /// A sync of `manifest` between `exchange` and the database `database` opens.
     public init(
         manifest: Manifest, exchange: any Exchange, database: any StoreConnector, archive: (any ArchiveSource)? = nil,
-        endpoint: String, logger: Logger = Logger(label: "klinesync.sync")
+        endpoint: String, logger: Logger = Logger(label: "klinesync.sync"), clock: ElapsedClock = .continuous
     ) {
         self.manifest = manifest
         self.exchange = exchange
@@ -26,6 +29,7 @@ public struct Sync: Sendable {
         self.archive = archive
         self.endpoint = endpoint
         self.logger = logger
+        self.clock = clock
     }
 
     /// What the planner may assume of the archive: nil with `archive: off` or without an archive source.

@@ -22,6 +22,11 @@ public struct SimulatorConfiguration: Sendable {
     public var failRate: Double
     /// What the simulator believes "now" is.
     public var clock: SimulatorClock
+    /// The clock the simulator's time runs on, in place of the machine's: the rate-limit minutes and bans (a fixed
+    /// `clock` keeps ticking on it), and the `.real` and offset clocks. Its zero is the machine's time when the
+    /// simulator starts. nil (the default) is the machine's clock; a test injects a manual clock shared with the
+    /// client (`ElapsedClock(manual)`), so that minutes roll over only when it advances.
+    public var ticks: ElapsedClock?
     /// Windows in which the exchange recorded no bars.
     public var outages: [Outage]
     /// Faults applied to successive klines requests, keyed by symbol name or glob (`*` for any symbol).
@@ -54,10 +59,11 @@ public struct SimulatorConfiguration: Sendable {
     ///   - weightLimit: Weight per minute; the market's documented limit when nil (spot 6000, USD-M 2400,
     ///     COIN-M 6000).
     ///   - clock: The simulator's "now"; the real clock by default.
+    ///   - ticks: The clock time runs on; the machine's by default.
     public init(
         market: Market = .usdm, seed: UInt64 = 42, symbolCount: Int = 50, universe: UniverseKind = .varied,
         latencyMillis: Int = 0, jitterMillis: Int = 0, weightLimit: Int? = nil, failRate: Double = 0,
-        clock: SimulatorClock = .real,
+        clock: SimulatorClock = .real, ticks: ElapsedClock? = nil,
         outages: [Outage] = [], faults: [String: [Fault]] = [:], banDurationMillis: Int64 = 120_000,
         requestsBeforeBan: Int = 8, archivePublication: ArchivePublication = .standard,
         archiveFaults: [ArchiveFault] = [], archiveCacheBytes: Int = 256 << 20, archiveCacheDirectory: String? = nil
@@ -71,6 +77,7 @@ public struct SimulatorConfiguration: Sendable {
         self.weightLimit = weightLimit ?? market.documentedWeightLimit
         self.failRate = failRate
         self.clock = clock
+        self.ticks = ticks
         self.outages = outages
         self.faults = faults
         self.banDurationMillis = banDurationMillis

@@ -44,11 +44,20 @@ final class SimulatorState: Sendable {
     }
 
     private let books: Mutex<Books>
+    /// The machine's time in ms, or the injected clock's (`SimulatorConfiguration.ticks`) counted from the machine's
+    /// time at start.
+    private let realNow: @Sendable () -> Int64
 
     init(configuration: SimulatorConfiguration) {
+        let start = Self.machineNow()
+        if let ticks = configuration.ticks {
+            realNow = { start + ticks.now().millis }
+        } else {
+            realNow = { Self.machineNow() }
+        }
         books = Mutex(
             Books(
-                clock: configuration.clock, clockSetAt: Self.realNow(),
+                clock: configuration.clock, clockSetAt: start,
                 limiter: WeightLimiter(
                     limit: configuration.weightLimit, banDuration: configuration.banDurationMillis,
                     requestsBeforeBan: configuration.requestsBeforeBan),
@@ -56,17 +65,17 @@ final class SimulatorState: Sendable {
     }
 
     /// The machine's clock in ms.
-    static func realNow() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+    static func machineNow() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// The simulator's current time.
     var now: Int64 {
-        let real = Self.realNow()
+        let real = realNow()
         return books.withLock { $0.clock.now(real: real) }
     }
 
     /// Replaces the clock.
     func setClock(_ newClock: SimulatorClock) {
-        let real = Self.realNow()
+        let real = realNow()
         books.withLock {
             $0.clock = newClock
             $0.clockSetAt = real
@@ -78,7 +87,7 @@ final class SimulatorState: Sendable {
 
     /// Accounts a request and decides how to answer it.
     func admit(weight: Int, symbol: Substring?) -> Admission {
-        let real = Self.realNow()
+        let real = realNow()
         return books.withLock { books in
             let now = books.clock.now(real: real)
             let decision = books.limiter.admit(weight: weight, now: books.limiterNow(real: real))
@@ -122,7 +131,7 @@ final class SimulatorState: Sendable {
 
     /// Weight used in the current minute.
     var usedWeight: Int {
-        let real = Self.realNow()
+        let real = realNow()
         return books.withLock { books in books.limiter.used(at: books.limiterNow(real: real)) }
     }
 }

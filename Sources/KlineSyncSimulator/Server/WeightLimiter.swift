@@ -3,8 +3,8 @@
 ///
 /// Choices, as Binance appears to behave: the weight of a request that gets 429 is still counted (the request
 /// reached the server); requests answered 418 during a ban are not counted. Minutes and bans follow the simulator's
-/// clock (a fixed clock ticks on in real time here; see ``SimulatorClock/fixed(_:)``), so tests move them with
-/// ``RunningSimulator/advance(by:)``.
+/// clock (a fixed clock ticks on in real time here, or on the injected `SimulatorConfiguration.ticks`; see
+/// ``SimulatorClock/fixed(_:)``), so tests move them with ``RunningSimulator/advance(by:)`` or their manual clock.
 struct WeightLimiter: Sendable {
     /// What to answer a request.
     enum Decision: Sendable, Equatable {

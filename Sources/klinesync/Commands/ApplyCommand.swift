@@ -68,7 +68,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let sync = Sync(
             manifest: manifest, exchange: session.client, database: StoreOpener.connector(manifest.database),
             archive: session.archive,
-            endpoint: session.endpoint, logger: logger)
+            endpoint: session.endpoint, logger: logger, clock: session.clock)
         let result = await console.apply(
             sync,
             Sync.ApplyOptions(

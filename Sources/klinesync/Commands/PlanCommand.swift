@@ -59,7 +59,7 @@ struct PlanCommand: AsyncParsableCommand {
         let sync = Sync(
             manifest: manifest, exchange: session.client, database: StoreOpener.connector(manifest.database),
             archive: session.archive,
-            endpoint: session.endpoint, logger: logger)
+            endpoint: session.endpoint, logger: logger, clock: session.clock)
         do {
             let plan = try await sync.plan(force: force)
             await session.shutdown()

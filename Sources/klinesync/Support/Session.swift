@@ -11,6 +11,8 @@ struct Session {
     /// The archive (DESIGN §8); nil with `archive: off`, or a custom `base_url` without `archive_url`.
     let archive: BinanceArchive?
     let simulator: RunningSimulator?
+    /// The clock the client paces on; the executor takes it too (`Sync.clock`).
+    let clock: ElapsedClock
 
     /// Starts the simulator if `base_url: embedded`, and a client for the market.
     static func start(_ manifest: Manifest, logger: Logger) async throws -> Session {
@@ -26,10 +28,10 @@ struct Session {
             simulator = running
             baseURL = running.baseURL
         }
+        let clock = ContinuousClock()
         let client = BinanceClient(
             market: manifest.source.market, baseURL: baseURL, pacing: manifest.pacing.client,
-            retry: manifest.retry.policy,
-            logger: logger)
+            retry: manifest.retry.policy, clock: clock, logger: logger)
         let archiveURL: String? =
             switch manifest.source.archiveSource {
             case .url(let url): url
@@ -39,9 +41,10 @@ struct Session {
         let archive = archiveURL.map {
             BinanceArchive(
                 baseURL: $0, concurrency: manifest.pacing.archiveConcurrency, retry: manifest.retry.policy,
-                logger: logger)
+                clock: clock, logger: logger)
         }
-        return Session(manifest: manifest, client: client, archive: archive, simulator: simulator)
+        return Session(
+            manifest: manifest, client: client, archive: archive, simulator: simulator, clock: ElapsedClock(clock))
     }
 
     /// Where requests go, for messages.

@@ -12,7 +12,7 @@ import PostgresNIO
 /// `ON CONFLICT DO UPDATE` cannot touch a row twice in one statement, so a write that carries the same open time
 /// more than once is applied in rounds: the first occurrence of every open time, then the second, and so on, which
 /// gives the SQLite store's counts (the later bar wins; it is an update when it differs from the earlier one).
-enum BarUpsert {
+enum PostgresBarUpsert {
     /// Bars per statement: large enough that round trips do not matter, small enough to bound a message (~1 MB).
     static let chunkSize = 8_192
 
@@ -96,80 +96,5 @@ enum BarUpsert {
             rounds[round].append(bar)
         }
         return rounds.map { $0[...] }
-    }
-}
-
-/// A chunk of bars as column arrays, ready to bind to `unnest`.
-struct BarColumns {
-    var openTime: [Int64] = []
-    var open: [String] = []
-    var high: [String] = []
-    var low: [String] = []
-    var close: [String] = []
-    var volume: [String] = []
-    var closeTime: [Int64] = []
-    var quoteVolume: [String] = []
-    var trades: [Int64] = []
-    var takerBuyBase: [String] = []
-    var takerBuyQuote: [String] = []
-
-    init(_ bars: ArraySlice<Bar>) {
-        for keyPath in [\BarColumns.openTime, \.closeTime, \.trades] {
-            self[keyPath: keyPath].reserveCapacity(bars.count)
-        }
-        for keyPath in [
-            \BarColumns.open, \.high, \.low, \.close, \.volume, \.quoteVolume, \.takerBuyBase,
-            \.takerBuyQuote,
-        ] {
-            self[keyPath: keyPath].reserveCapacity(bars.count)
-        }
-        for bar in bars {
-            openTime.append(bar.openTime)
-            open.append(bar.open)
-            high.append(bar.high)
-            low.append(bar.low)
-            close.append(bar.close)
-            volume.append(bar.volume)
-            closeTime.append(bar.closeTime)
-            quoteVolume.append(bar.quoteVolume)
-            trades.append(bar.trades)
-            takerBuyBase.append(bar.takerBuyBaseVolume)
-            takerBuyQuote.append(bar.takerBuyQuoteVolume)
-        }
-    }
-
-    /// "bar at T has volume '1e5' that is not a decimal" for the first bar with a malformed decimal text, or nil.
-    static func firstMalformedDecimal(_ bars: [Bar]) -> String? {
-        for bar in bars {
-            for (name, field) in decimalFields where !isDecimal(bar[keyPath: field]) {
-                return "bar at \(bar.openTime) has \(name) '\(bar[keyPath: field])' that is not a decimal"
-            }
-        }
-        return nil
-    }
-
-    /// The eight decimal fields of a bar and their names in messages.
-    private nonisolated(unsafe) static let decimalFields: [(String, KeyPath<Bar, String>)] = [
-        ("open", \.open), ("high", \.high), ("low", \.low), ("close", \.close), ("volume", \.volume),
-        ("quote volume", \.quoteVolume), ("taker buy base volume", \.takerBuyBaseVolume),
-        ("taker buy quote volume", \.takerBuyQuoteVolume),
-    ]
-
-    /// `DecimalText.isValid`, specialised for `String` in this module (the generic one is not, across modules).
-    static func isDecimal(_ text: String) -> Bool {
-        var sawDigit = false
-        var sawDot = false
-        var first = true
-        for c in text.utf8 {
-            defer { first = false }
-            if c &- 48 < 10 {
-                sawDigit = true
-            } else if c == 46 && !sawDot {
-                sawDot = true
-            } else if !(c == 45 && first) {
-                return false
-            }
-        }
-        return sawDigit
     }
 }

@@ -6,10 +6,10 @@ import Testing
 /// The bad-manifest corpus in `Fixtures/bad/`: each file states on its first line the diagnostics the loader must
 /// produce (`# expect: [[line, column, "message"], …]`).
 struct ManifestCorpusTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-        "Fixtures/bad")
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    /// This target's folder (this file is in its `Manifest/`).
+    static let target = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = target.appendingPathComponent("Fixtures/bad")
+    static let repoRoot = target.deletingLastPathComponent().deletingLastPathComponent()
 
     static var badFiles: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []

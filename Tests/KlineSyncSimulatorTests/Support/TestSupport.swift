@@ -81,7 +81,9 @@ final class SimClient: Sendable {
 
 /// Loads a recorded fixture.
 func fixture(_ name: String) throws -> Any {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+    // This file is in the target's `Support/`; the fixtures are in its `Fixtures/`.
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/\(name)")
     return try JSONSerialization.jsonObject(with: Data(contentsOf: url))
 }
 

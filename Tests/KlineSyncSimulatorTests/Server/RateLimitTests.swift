@@ -40,6 +40,8 @@ import Testing
         configuration.banDurationMillis = 30_000
         configuration.requestsBeforeBan = 2
         configuration.clock = .fixed(fixedNow - fixedNow % 60_000 + 10_000)  // 10 s into a minute
+        // Time runs on a clock that only the test moves (`sim.advance`): no real minute can roll over mid-test.
+        configuration.ticks = ElapsedClock(now: { .zero }, sleep: { _ in })
         try await withSimulator(configuration) { sim, client in
             // The fixed clock's rate-limit time ticks on in real time; under load the steps below can take seconds.
             let started = Date()

@@ -6,7 +6,8 @@ import Testing
 /// Golden files for the human plan rendering. Rewrite them with `KLINESYNC_UPDATE_GOLDEN=1 swift test` after an
 /// intended change, and review the diff.
 struct PlanRenderingTests {
-    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    /// `Fixtures/golden` of this target (this file is in its `Plan/`).
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/golden")
     static let hour: Int64 = 3_600_000
     static let now = Timestamp.parse("2024-06-10T12:34:56Z")!

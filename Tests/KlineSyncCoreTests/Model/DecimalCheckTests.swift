@@ -1,9 +1,8 @@
 import KlineSyncCore
 import Testing
 
-@testable import KlineSyncSQLite
-
-/// The store's fast decimal check must accept and refuse exactly what `DecimalText.isValid` does.
+/// The byte-level decimal check the stores' bulk write paths use must accept and refuse exactly what
+/// `DecimalText.isValid` does.
 @Suite struct DecimalCheckTests {
     static let samples = [
         "0", "1.0", "0.00001000", "123456789.12345678", "-0.5", ".5", "5.", "-.5", "007", "", "-", ".", "-.",
@@ -13,7 +12,7 @@ import Testing
     @Test(arguments: samples)
     func agreesWithDecimalText(text: String) {
         var bytes = text
-        let checked = bytes.withUTF8 { DecimalCheck.isDecimal($0) }
+        let checked = bytes.withUTF8 { DecimalText.isValid(utf8: $0) }
         #expect(checked == DecimalText.isValid(text))
     }
 }

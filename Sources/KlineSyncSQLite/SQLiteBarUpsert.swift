@@ -13,7 +13,7 @@ import KlineSyncCore
 /// Not `INSERT OR IGNORE`: that would also skip rows violating CHECK and NOT NULL constraints silently, where
 /// the write must fail and roll back. The eight decimal texts of a bar are copied into one reused buffer and
 /// bound without a copy by SQLite, which saves eight allocations per bar.
-struct BarUpsert {
+struct SQLiteBarUpsert {
     /// Rows per multi-row insert, largest first: a series is cut into chunks of 128 bars, its tail into chunks of
     /// 16 and single bars. 128 × 12 parameters stays far below SQLite's limit (32766).
     static let chunkSizes = [128, 16, 1]
@@ -105,12 +105,8 @@ struct BarUpsert {
         return WriteCounts(inserted: inserted, updated: updated, unchanged: chunk.count - inserted - updated)
     }
 
-    /// Names of the eight decimal fields in the order `fill(with:)` copies them.
-    private static let textFields = [
-        "open", "high", "low", "close", "volume", "quote volume", "taker buy base volume", "taker buy quote volume",
-    ]
-
-    /// Copies the decimal texts of `bars` into `scratch`, records where each starts and checks each is a decimal.
+    /// Copies the decimal texts of `bars` into `scratch` (in the order of `Bar.decimalFieldNames`), records where each
+    /// starts and checks each is a decimal.
     private mutating func fill(with bars: UnsafeBufferPointer<Bar>) throws {
         scratch.removeAll(keepingCapacity: true)
         // One byte more than needed so that the buffer is never empty (its base address is then never nil).
@@ -130,14 +126,13 @@ struct BarUpsert {
         offsets[index] = scratch.count
         let invalid = scratch.withUnsafeBufferPointer { buffer in
             (0..<index).first { text in
-                !DecimalCheck.isDecimal(UnsafeBufferPointer(rebasing: buffer[offsets[text]..<offsets[text + 1]]))
+                !DecimalText.isValid(utf8: UnsafeBufferPointer(rebasing: buffer[offsets[text]..<offsets[text + 1]]))
             }
         }
         if let text = invalid {
             let bar = bars[text / 8]
             let value = String(decoding: scratch[offsets[text]..<offsets[text + 1]], as: UTF8.self)
-            throw WriteRefusal(
-                reason: "bar at \(bar.openTime) has \(Self.textFields[text % 8]) '\(value)' that is not a decimal")
+            throw WriteRefusal(reason: bar.malformedDecimalMessage(field: text % 8, text: value))
         }
     }
 
