@@ -80,14 +80,26 @@ extension PostgresStore {
             for try await deleted in rows.decode(Int64.self) { counts.deleted += Int(deleted) }
         }
 
-        // Malformed decimals are refused batch by batch, inside the transaction, which then rolls back.
-        var batches = series.barBatches()
-        while let batch = try batches.next() {
-            if let problem = Bar.firstMalformedDecimal(in: batch) {
-                throw WriteRefusal(reason: "series \(series.key): \(problem)")
+        // Malformed decimals are refused batch by batch, inside the transaction, which then rolls back. A few bars
+        // go in as one statement; more are streamed with COPY (`PostgresBarCopy`).
+        if series.barCount < PostgresBarCopy.threshold {
+            var batches = series.barBatches()
+            while let batch = try batches.next() {
+                if let problem = Bar.firstMalformedDecimal(in: batch) {
+                    throw WriteRefusal(reason: "series \(series.key): \(problem)")
+                }
+                counts = counts + (try await PostgresBarUpsert.upsert(batch, seriesID: seriesID, connection, logger))
+                BoundedWait.touch()
             }
-            counts = counts + (try await PostgresBarUpsert.upsert(batch, seriesID: seriesID, connection, logger))
-            BoundedWait.touch()
+        } else {
+            var batches = series.barBatches(batchSize: 65_536)
+            while let batch = try batches.next() {
+                if let problem = Bar.firstMalformedDecimal(in: batch) {
+                    throw WriteRefusal(reason: "series \(series.key): \(problem)")
+                }
+                counts = counts + (try await PostgresBarCopy.write(batch, seriesID: seriesID, connection, logger))
+                BoundedWait.touch()
+            }
         }
 
         if let floor = series.listingFloor {
