@@ -1,6 +1,6 @@
 /// One kline file of the data.binance.vision archive: market, granularity, symbol, interval and period.
 ///
-/// Its path follows the real layout, `/data/{spot|futures/um|futures/cm}/{monthly|daily}/klines/SYMBOL/INTERVAL/
+/// Its path follows the real layout, `/data/{spot|futures/um|futures/cm}/{monthly|daily}/{klines|markPriceKlines|…}/SYMBOL/INTERVAL/
 /// SYMBOL-INTERVAL-{YYYY-MM|YYYY-MM-DD}.zip`, with `1M` spelled `1mo`; the zip holds one CSV named like the zip
 /// and has a `.CHECKSUM` sidecar beside it.
 public struct ArchiveFileID: Sendable, Hashable, CustomStringConvertible {
@@ -12,15 +12,21 @@ public struct ArchiveFileID: Sendable, Hashable, CustomStringConvertible {
     public var symbol: String
     /// The bar interval.
     public var interval: Interval
+    /// Trade, mark-price, index-price or premium-index klines (the folder after the granularity).
+    public var dataset: Dataset
     /// Open time of the period's first instant (the first of a month, or a day, 00:00 UTC).
     public var periodStart: Int64
 
     /// The file of `granularity` covering `time` (any instant inside the period).
-    public init(market: Market, granularity: ArchiveGranularity, symbol: String, interval: Interval, time: Int64) {
+    public init(
+        market: Market, granularity: ArchiveGranularity, symbol: String, interval: Interval, time: Int64,
+        dataset: Dataset = .klines
+    ) {
         self.market = market
         self.granularity = granularity
         self.symbol = symbol
         self.interval = interval
+        self.dataset = dataset
         periodStart = granularity.period(containing: time).start
     }
 
@@ -64,7 +70,7 @@ public struct ArchiveFileID: Sendable, Hashable, CustomStringConvertible {
 
     /// The zip's path on the server, from `/data/`.
     public var path: String {
-        "/data/\(Self.folder(of: market))/\(granularity.rawValue)/klines/\(symbol)/\(Self.pathName(of: interval))/"
+        "/data/\(Self.folder(of: market))/\(granularity.rawValue)/\(dataset.endpoint)/\(symbol)/\(Self.pathName(of: interval))/"
             + zipName
     }
 

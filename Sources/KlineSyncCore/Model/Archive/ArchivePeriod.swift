@@ -39,8 +39,9 @@ public struct ArchivePeriod: Sendable, Hashable, Comparable, Codable, CustomStri
     }
 
     /// The file of this period for a series.
-    public func file(market: Market, symbol: String, interval: Interval) -> ArchiveFileID {
-        ArchiveFileID(market: market, granularity: granularity, symbol: symbol, interval: interval, time: start)
+    public func file(market: Market, symbol: String, interval: Interval, dataset: Dataset = .klines) -> ArchiveFileID {
+        ArchiveFileID(
+            market: market, granularity: granularity, symbol: symbol, interval: interval, time: start, dataset: dataset)
     }
 
     public static func < (lhs: ArchivePeriod, rhs: ArchivePeriod) -> Bool {
