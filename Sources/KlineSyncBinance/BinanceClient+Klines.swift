@@ -20,10 +20,17 @@ extension BinanceClient {
     /// anchored at `endTime`) probes with daily pages of 200 days each until a bar appears. Either way the empty
     /// pages before a listing are not fetched one by one.
     public func fetchBars(
-        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
+        _ dataset: Dataset, symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
         receive: ([Bar]) async throws -> Void
     ) async throws -> BarFetch {
-        let path = market.pathPrefix + "/klines"
+        let path = market.pathPrefix + "/" + dataset.endpoint
+        guard dataset.isOffered(on: market) else {
+            throw ExchangeError.rejected(
+                status: 0, code: -1100,
+                message: "\(dataset.rawValue) klines are futures only, not on \(market.rawValue)",
+                path: path)
+        }
+        let key = dataset.keyedByPair ? "pair" : "symbol"
         guard Instrument.isValidSymbol(symbol) else {
             throw ExchangeError.rejected(
                 status: 0, code: -1100, message: "illegal characters in symbol name", path: path)
@@ -54,15 +61,16 @@ extension BinanceClient {
         }
         if pages.count > 1 {
             let lead = try await leadPage(
-                pages: pages, range: range, symbol: symbol, interval: interval, paging: paging, path: path)
+                pages: pages, range: range, symbol: symbol, key: key, interval: interval, paging: paging, path: path)
             for outcome in lead.outcomes { try await deliver(outcome) }
             pages = lead.rest
         }
-        try await fetchPages(pages, symbol: symbol, interval: interval, path: path, receive: deliver)
+        try await fetchPages(pages, symbol: symbol, key: key, interval: interval, path: path, receive: deliver)
         logger.debug(
             "fetched bars",
             metadata: [
-                "symbol": "\(symbol)", "interval": "\(interval.name)", "bars": "\(delivered)",
+                "symbol": "\(symbol)", "dataset": "\(dataset.rawValue)", "interval": "\(interval.name)",
+                "bars": "\(delivered)",
                 "requests": "\(fetch.requests)", "weight": "\(fetch.weight)",
             ])
         return fetch
@@ -70,7 +78,7 @@ extension BinanceClient {
 
     /// Fetches the pages with a sliding window of concurrent tasks and hands each result to `receive` in page order.
     private func fetchPages(
-        _ pages: [Page], symbol: String, interval: Interval, path: String,
+        _ pages: [Page], symbol: String, key: String, interval: Interval, path: String,
         receive: (Outcome<[Bar]>) async throws -> Void
     ) async throws {
         guard !pages.isEmpty else { return }
@@ -86,7 +94,7 @@ extension BinanceClient {
                 let page = pages[index]
                 next += 1
                 group.addTask {
-                    (index, try await self.fetchPage(page, symbol: symbol, interval: interval, path: path))
+                    (index, try await self.fetchPage(page, symbol: symbol, key: key, interval: interval, path: path))
                 }
             }
             while next < width { start() }
@@ -101,10 +109,13 @@ extension BinanceClient {
         }
     }
 
-    /// One page: `symbol`, `interval`, exact `startTime`/`endTime` window and `limit`, parsed and validated.
-    func fetchPage(_ page: Page, symbol: String, interval: Interval, path: String) async throws -> Outcome<[Bar]> {
+    /// One page: `symbol` (as the `key` parameter: `symbol`, or `pair` for index prices), `interval`, exact
+    /// `startTime`/`endTime` window and `limit`, parsed and validated.
+    func fetchPage(_ page: Page, symbol: String, key: String = "symbol", interval: Interval, path: String)
+        async throws -> Outcome<[Bar]>
+    {
         let query = [
-            ("symbol", symbol), ("interval", interval.name), ("startTime", String(page.startTime)),
+            (key, symbol), ("interval", interval.name), ("startTime", String(page.startTime)),
             ("endTime", String(page.endTime)), ("limit", String(page.limit)),
         ]
         return try await send(path: path, query: query, weight: page.weight) {

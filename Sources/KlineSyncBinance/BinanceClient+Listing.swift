@@ -16,21 +16,22 @@ extension BinanceClient {
     /// listing does not cost one empty page per window: see `fetchBars`. The first page is sent as planned; only
     /// when it is empty does a probe follow.
     func leadPage(
-        pages: [Page], range: TimeRange, symbol: String, interval: Interval, paging: Paging.Mode, path: String
+        pages: [Page], range: TimeRange, symbol: String, key: String = "symbol", interval: Interval,
+        paging: Paging.Mode, path: String
     ) async throws -> Lead {
         let first = pages[0]
         let last = pages[pages.count - 1].endTime
-        let outcome = try await fetchPage(first, symbol: symbol, interval: interval, path: path)
+        let outcome = try await fetchPage(first, symbol: symbol, key: key, interval: interval, path: path)
         guard outcome.value.isEmpty else { return Lead(outcomes: [outcome], rest: Array(pages.dropFirst())) }
         if market == .coinm {
             return try await coinMProbe(
-                after: outcome, pages: pages, symbol: symbol, interval: interval, paging: paging, path: path)
+                after: outcome, pages: pages, symbol: symbol, key: key, interval: interval, paging: paging, path: path)
         }
         // Spot and USD-M anchor at startTime: the next page's limit of bars anywhere in the rest of the range, from
         // its first bar (the listing) on; an empty answer means the range has no bar at all.
         let next = pages[1]
         let wide = Page(startTime: next.startTime, endTime: last, limit: next.limit, weight: next.weight)
-        var probe = try await fetchPage(wide, symbol: symbol, interval: interval, path: path)
+        var probe = try await fetchPage(wide, symbol: symbol, key: key, interval: interval, path: path)
         guard let firstBar = probe.value.first else { return Lead(outcomes: [outcome, probe], rest: []) }
         // What came back covers `limit` slots from the first bar (all of them, gaps or not); page the rest from there.
         let covered = interval.advance(firstBar.openTime, by: Int64(next.limit))
@@ -46,8 +47,8 @@ extension BinanceClient {
     /// COIN-M anchors at endTime within 200-day windows: after an empty first page of a fine interval, daily pages
     /// of 200 days find the listing day, and the range is paged from it.
     private func coinMProbe(
-        after outcome: Outcome<[Bar]>, pages: [Page], symbol: String, interval: Interval, paging: Paging.Mode,
-        path: String
+        after outcome: Outcome<[Bar]>, pages: [Page], symbol: String, key: String, interval: Interval,
+        paging: Paging.Mode, path: String
     ) async throws -> Lead {
         let first = pages[0]
         let last = pages[pages.count - 1].endTime
@@ -60,7 +61,7 @@ extension BinanceClient {
         let probes = Paging.pages(
             market: market, interval: day, range: TimeRange(start: day.floor(from), end: day.ceil(last + 1)))
         for probe in probes {
-            let answer = try await fetchPage(probe, symbol: symbol, interval: day, path: path)
+            let answer = try await fetchPage(probe, symbol: symbol, key: key, interval: day, path: path)
             // Daily bars only locate the listing; their cost counts, they are not bars of this interval.
             outcomes.append(Outcome(value: [], requests: answer.requests, weight: answer.weight))
             if let listingDay = answer.value.first?.openTime {

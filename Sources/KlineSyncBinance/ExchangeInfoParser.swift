@@ -28,7 +28,8 @@ public enum ExchangeInfoParser {
                     symbol: symbol, status: status(rawStatus), rawStatus: rawStatus,
                     contractType: market.isFutures ? entry.contractType : nil, baseAsset: entry.baseAsset ?? "",
                     quoteAsset: entry.quoteAsset ?? "", marginAsset: entry.marginAsset, onboardDate: entry.onboardDate,
-                    deliveryDate: entry.deliveryDate))
+                    deliveryDate: entry.deliveryDate,
+                    pair: market.isFutures ? entry.pair.flatMap { Instrument.isValidSymbol($0) ? $0 : nil } : nil))
         }
         return ExchangeInfo(
             instruments: instruments, weightLimitPerMinute: weightLimitPerMinute(document.rateLimits),
@@ -103,7 +104,7 @@ public enum ExchangeInfoParser {
     }
 
     struct SymbolEntry: Decodable {
-        var symbol, status, contractStatus, contractType, baseAsset, quoteAsset, marginAsset: String?
+        var symbol, status, contractStatus, contractType, baseAsset, quoteAsset, marginAsset, pair: String?
         var onboardDate, deliveryDate: Int64?
 
         init(from decoder: any Decoder) throws {
@@ -115,6 +116,7 @@ public enum ExchangeInfoParser {
             baseAsset = c.lenient(String.self, "baseAsset")
             quoteAsset = c.lenient(String.self, "quoteAsset")
             marginAsset = c.lenient(String.self, "marginAsset")
+            pair = c.lenient(String.self, "pair")
             onboardDate = c.lenient(Int64.self, "onboardDate")
             deliveryDate = c.lenient(Int64.self, "deliveryDate")
         }

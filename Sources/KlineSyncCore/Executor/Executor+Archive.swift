@@ -32,7 +32,7 @@ extension Executor {
         func rest(_ part: TimeRange) async throws {
             guard !part.isEmpty else { return }
             let fetched = try await exchange.fetchBars(
-                symbol: series.symbol, interval: interval, range: part, horizon: plan.serverTime,
+                series.seriesDataset, symbol: series.symbol, interval: interval, range: part, horizon: plan.serverTime,
                 paging: plan.paging ?? .leastWeight, receive: receive)
             cost.requests += fetched.requests
             cost.weight += fetched.weight
@@ -52,7 +52,9 @@ extension Executor {
         // archive's concurrency (the client bounds downloads across symbols).
         let perFile = max(1, Int(interval.count(from: inside[0].range.start, to: inside[0].range.end)))
         let window = max(1, min(options.archiveConcurrency, options.memoryBarsPerSymbol / perFile))
-        let ids = inside.map { $0.file(market: plan.market, symbol: series.symbol, interval: interval) }
+        let ids = inside.map {
+            $0.file(market: plan.market, symbol: series.symbol, interval: interval, dataset: series.seriesDataset)
+        }
         try await withThrowingTaskGroup(of: (Int, ArchiveFetch).self) { group in
             var arrived: [Int: ArchiveFetch] = [:]
             var started = 0

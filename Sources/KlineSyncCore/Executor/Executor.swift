@@ -249,8 +249,10 @@ public struct Executor: Sendable {
     }
 
     func seriesReport(_ plan: SeriesPlan) -> Report.SeriesReport {
-        Report.SeriesReport(
+        var report = Report.SeriesReport(
             interval: plan.interval.name, actions: plan.actions.map(\.kind),
             ranges: plan.actions.flatMap(\.ranges).map(Report.RangeText.init))
+        report.dataset = plan.dataset
+        return report
     }
 }

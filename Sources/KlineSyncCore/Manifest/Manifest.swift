@@ -10,6 +10,8 @@ public struct Manifest: Sendable, Hashable {
     public var symbols: SymbolFilter
     /// Interval rules in the order the manifest lists them.
     public var intervals: [IntervalRule]
+    /// `datasets`: the kline datasets every interval applies to, in the manifest's order; `[klines]` by default.
+    public var datasets: [Dataset]
     public var force: [ForceRule]
     public var prune: Bool
     public var pacing: Pacing
@@ -148,10 +150,13 @@ public struct Manifest: Sendable, Hashable {
         /// nil = every interval of the manifest.
         public var intervals: [Interval]?
         public var range: ForceRange
+        /// nil = every dataset of the manifest.
+        public var datasets: [Dataset]? = nil
 
         /// Whether the rule covers a series.
-        public func covers(symbol: String, interval: Interval) -> Bool {
+        public func covers(symbol: String, interval: Interval, dataset: Dataset = .klines) -> Bool {
             symbols.contains(where: { Glob.matches($0, symbol) }) && (intervals?.contains(interval) ?? true)
+                && (datasets?.contains(dataset) ?? true)
         }
     }
 

@@ -108,16 +108,22 @@ extension ManifestBuilder {
         _ = intervals
     }
 
-    mutating func buildForce(_ node: Node, intervals: [Manifest.IntervalRule]) -> [Manifest.ForceRule] {
+    mutating func buildForce(_ node: Node, intervals: [Manifest.IntervalRule], datasets: [Dataset])
+        -> [Manifest.ForceRule]
+    {
         guard let items = reader.list(node, "force") else { return [] }
         var rules: [Manifest.ForceRule] = []
         let declared = intervals.map(\.interval)
         for (index, item) in items.enumerated() {
             let what = "force rule \(index + 1)"
-            guard let entries = reader.mapping(item, what, allowed: ["symbols", "intervals", "range"]) else { continue }
+            guard let entries = reader.mapping(item, what, allowed: ["symbols", "intervals", "datasets", "range"])
+            else {
+                continue
+            }
             reader.require(["symbols", "range"], in: entries, of: item, what)
             var symbols: [String]?
             var ruleIntervals: [Interval]?
+            var ruleDatasets: [Dataset]?
             var range: Manifest.ForceRange?
             for (key, _, value) in entries {
                 switch key {
@@ -156,12 +162,23 @@ extension ManifestBuilder {
                         list.append(interval)
                     }
                     ruleIntervals = list
+                case "datasets":
+                    guard let named = buildDatasets(value, "\(what): datasets") else { continue }
+                    for (dataset, nameNode) in named where !datasets.contains(dataset) {
+                        reader.error(
+                            nameNode,
+                            "\(what) names dataset '\(dataset.rawValue)', which datasets does not list; list it there or remove it here"
+                        )
+                    }
+                    ruleDatasets = named.map(\.0)
                 case "range": range = buildForceRange(value, what)
                 default: break
                 }
             }
             if let symbols, let range {
-                rules.append(Manifest.ForceRule(symbols: symbols, intervals: ruleIntervals, range: range))
+                rules.append(
+                    Manifest.ForceRule(symbols: symbols, intervals: ruleIntervals, range: range, datasets: ruleDatasets)
+                )
             }
         }
         return rules
@@ -196,4 +213,33 @@ extension ManifestBuilder {
         }
         return .between(from: from, to: to)
     }
+
+    /// `datasets: [klines, mark_price, …]`: each name once, known, with its node for later checks.
+    mutating func buildDatasets(_ node: Node, _ what: String = "datasets") -> [(Dataset, Node)]? {
+        guard let items = reader.list(node, what) else { return nil }
+        if items.isEmpty {
+            reader.error(
+                node, "\(what) is empty; list at least one of \(Self.datasetNames), or leave it out for klines")
+            return nil
+        }
+        var result: [(Dataset, Node)] = []
+        for item in items {
+            guard let name = reader.string(item, "each entry of \(what)") else { continue }
+            guard let dataset = Dataset(rawValue: name) else {
+                let hint = Suggestion.closest(to: name, in: Dataset.allCases.map(\.rawValue)).map {
+                    "; did you mean '\($0)'?"
+                }
+                reader.error(item, "unknown dataset '\(name)'\(hint ?? "; expected one of \(Self.datasetNames)")")
+                continue
+            }
+            if result.contains(where: { $0.0 == dataset }) {
+                reader.error(item, "dataset '\(name)' is listed twice in \(what)")
+                continue
+            }
+            result.append((dataset, item))
+        }
+        return result
+    }
+
+    static let datasetNames = Dataset.allCases.map(\.rawValue).joined(separator: ", ")
 }

@@ -8,7 +8,8 @@ struct ManifestBuilder {
     let environment: [String: String]
 
     static let topKeys = [
-        "version", "source", "database", "symbols", "intervals", "force", "prune", "pacing", "retry", "report",
+        "version", "source", "database", "symbols", "intervals", "datasets", "force", "prune", "pacing", "retry",
+        "report",
     ]
 
     mutating func build(_ root: Node) -> Manifest? {
@@ -19,6 +20,7 @@ struct ManifestBuilder {
         var database: DatabaseLocation?
         var symbols = Manifest.SymbolFilter()
         var intervals: [Manifest.IntervalRule]?
+        var datasets: [(Dataset, Node)]?
         var forceNode: Node?
         var prune = false
         var pacing = Manifest.Pacing()
@@ -37,6 +39,7 @@ struct ManifestBuilder {
             case "database": database = buildDatabase(value)
             case "symbols": symbols = buildSymbols(value, market: nil) ?? symbols
             case "intervals": intervals = buildIntervals(value, market: nil)
+            case "datasets": datasets = buildDatasets(value)
             case "force": forceNode = value
             case "prune": prune = reader.bool(value, "prune") ?? false
             case "pacing": pacing = buildPacing(value) ?? pacing
@@ -50,6 +53,12 @@ struct ManifestBuilder {
             if let node = entries.first(where: { $0.key == "intervals" })?.value, let rules = intervals {
                 checkMarket(market, intervals: rules, node: node)
             }
+            for (dataset, node) in datasets ?? [] where !dataset.isOffered(on: market) {
+                reader.error(
+                    node,
+                    "dataset '\(dataset.rawValue)' is offered on futures markets (usdm, coinm) only; spot has klines only"
+                )
+            }
             if market == .spot, let node = entries.first(where: { $0.key == "symbols" })?.value,
                 let filter = node.mapping, let typesKey = filter.first(where: { $0.key.string == "contract_types" })
             {
@@ -58,11 +67,13 @@ struct ManifestBuilder {
             }
         }
         var force: [Manifest.ForceRule] = []
-        if let forceNode { force = buildForce(forceNode, intervals: intervals ?? []) }
+        let chosen = datasets?.map(\.0) ?? [.klines]
+        if let forceNode { force = buildForce(forceNode, intervals: intervals ?? [], datasets: chosen) }
         guard let version, let source, let database, let intervals else { return nil }
         return Manifest(
-            version: version, source: source, database: database, symbols: symbols, intervals: intervals, force: force,
-            prune: prune, pacing: pacing, retry: retry, report: report, path: "", directory: directory, digest: "")
+            version: version, source: source, database: database, symbols: symbols, intervals: intervals,
+            datasets: chosen, force: force, prune: prune, pacing: pacing, retry: retry, report: report, path: "",
+            directory: directory, digest: "")
     }
 
     /// The longest window a manifest may ask for: 100 years (36500d), as `lookback` and as `bars` of any interval.

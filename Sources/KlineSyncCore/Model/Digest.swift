@@ -21,12 +21,15 @@ public final class DigestBuilder: Sendable {
         }.joined()
     }
 
-    /// Digest of a dataset: SHA-256 over `key<TAB>series-digest` lines in sorted series order.
+    /// Digest of a dataset: SHA-256 over `key<TAB>series-digest` lines in sorted series order; a key is
+    /// `exchange/market/symbol/interval`, with `/dataset` after it for series other than trade klines (so a dataset
+    /// of trade klines digests as it always has).
     public static func datasetDigest(_ series: [(SeriesKey, String)]) -> String {
         let builder = DigestBuilder()
         var text = ""
         for (key, digest) in series.sorted(by: { $0.0 < $1.0 }) {
-            text += "\(key.exchange)/\(key.market.rawValue)/\(key.symbol)/\(key.interval.name)\t\(digest)\n"
+            let dataset = key.dataset == .klines ? "" : "/\(key.dataset.rawValue)"
+            text += "\(key.exchange)/\(key.market.rawValue)/\(key.symbol)/\(key.interval.name)\(dataset)\t\(digest)\n"
         }
         builder.hasher.withLock { $0.update(data: Array(text.utf8)) }
         return builder.finish()

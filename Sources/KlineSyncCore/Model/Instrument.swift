@@ -23,10 +23,14 @@ public struct Instrument: Sendable, Hashable, Codable {
     public var onboardDate: Int64?
     /// Delivery or delisting time (ms); perpetuals carry a far-future placeholder.
     public var deliveryDate: Int64?
+    /// Futures: the underlying pair (`BTCUSDT` for USD-M `BTCUSDT` and `BTCUSDT_250328`, `BTCUSD` for COIN-M
+    /// `BTCUSD_PERP`), which index prices are keyed by; nil on spot.
+    public var pair: String?
 
     public init(
         symbol: String, status: Status, rawStatus: String, contractType: String? = nil, baseAsset: String,
-        quoteAsset: String, marginAsset: String? = nil, onboardDate: Int64? = nil, deliveryDate: Int64? = nil
+        quoteAsset: String, marginAsset: String? = nil, onboardDate: Int64? = nil, deliveryDate: Int64? = nil,
+        pair: String? = nil
     ) {
         self.symbol = symbol
         self.status = status
@@ -37,6 +41,13 @@ public struct Instrument: Sendable, Hashable, Codable {
         self.marginAsset = marginAsset
         self.onboardDate = onboardDate
         self.deliveryDate = deliveryDate
+        self.pair = pair
+    }
+
+    /// The name a series of `dataset` is stored and requested under: the pair for index prices (one index series
+    /// serves every contract of a pair), else the symbol.
+    public func seriesSymbol(_ dataset: Dataset) -> String {
+        dataset.keyedByPair ? (pair ?? symbol) : symbol
     }
 
     /// Whether `symbol` is a safe symbol name: 1–40 characters from `[A-Z0-9_-]`.

@@ -34,6 +34,8 @@ extension Plan {
         }
         out += ".\n"
         let symbolWidth = series.map(\.symbol.count).max() ?? 8
+        let intervalWidth = max(
+            3, series.map { $0.interval.name.count + ($0.dataset.map { $0.rawValue.count + 1 } ?? 0) }.max() ?? 3)
         for kind in ActionKind.allCases where kind != .noop {
             let members = series.filter { plan in plan.actions.contains { $0.kind == kind } }
             guard !members.isEmpty else { continue }
@@ -44,7 +46,8 @@ extension Plan {
             for plan in shown {
                 let action = plan.actions.first { $0.kind == kind }!
                 let name = plan.symbol.padding(toLength: symbolWidth, withPad: " ", startingAt: 0)
-                let interval = plan.interval.name.padding(toLength: 3, withPad: " ", startingAt: 0)
+                let interval = (plan.interval.name + (plan.dataset.map { " \($0.rawValue)" } ?? ""))
+                    .padding(toLength: intervalWidth, withPad: " ", startingAt: 0)
                 out +=
                     "    " + paint(glyph, Plan.colors[kind] ?? "0")
                     + " \(name) \(interval)  \(describe(action, plan))\n"

@@ -2,6 +2,8 @@
 public struct SeriesPlan: Sendable, Hashable, Codable {
     public var symbol: String
     public var interval: Interval
+    /// The dataset when it is not trade klines (nil: klines; omitted from JSON).
+    public var dataset: Dataset?
     /// The desired window `[start, end)` of open times, nil for retired series.
     public var desired: TimeRange?
     /// What was stored when planning.
@@ -24,5 +26,10 @@ public struct SeriesPlan: Sendable, Hashable, Codable {
     public var weight: Int { actions.reduce(0) { $0 + $1.weight } }
 
     /// The series key on a market.
-    public func key(market: Market) -> SeriesKey { SeriesKey(market: market, symbol: symbol, interval: interval) }
+    public func key(market: Market) -> SeriesKey {
+        SeriesKey(market: market, symbol: symbol, interval: interval, dataset: dataset ?? .klines)
+    }
+
+    /// The series' dataset (trade klines when `dataset` is nil).
+    public var seriesDataset: Dataset { dataset ?? .klines }
 }

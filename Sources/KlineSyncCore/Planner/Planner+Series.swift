@@ -52,10 +52,12 @@ extension Planner {
         // Force rules and --force: replace the selected part of the window.
         var replace: [TimeRange] = []
         if !desired.isEmpty {
-            for rule in input.manifest.force where rule.covers(symbol: key.symbol, interval: interval) {
+            for rule in input.manifest.force
+            where rule.covers(symbol: key.symbol, interval: interval, dataset: key.dataset) {
                 replace.append(contentsOf: forceRange(rule.range, interval: interval, desired: desired))
             }
-            if input.force.contains(where: { $0.covers(symbol: key.symbol, interval: interval) }) {
+            if input.force.contains(where: { $0.covers(symbol: key.symbol, interval: interval, dataset: key.dataset) })
+            {
                 replace.append(desired)
             }
         }
@@ -88,7 +90,8 @@ extension Planner {
         }
         if actions.isEmpty { actions.append(PlannedAction(kind: .noop, ranges: [], bars: 0, requests: 0, weight: 0)) }
         return SeriesPlan(
-            symbol: key.symbol, interval: interval, desired: desired.isEmpty ? nil : desired,
+            symbol: key.symbol, interval: interval, dataset: key.dataset == .klines ? nil : key.dataset,
+            desired: desired.isEmpty ? nil : desired,
             stored: summary.flatMap(stored), actions: actions, fingerprint: summary.map(fingerprint) ?? "none")
     }
 

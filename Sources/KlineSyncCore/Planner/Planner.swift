@@ -31,6 +31,34 @@ public enum Planner {
             .sorted { $0.symbol < $1.symbol }
     }
 
+    /// Whose series a plan holds: every instrument of the universe for each dataset, in order by symbol then dataset,
+    /// except that index prices belong to a pair and are planned once per pair, under the pair's name (its perpetual
+    /// stands for it when the universe has one, else its first contract).
+    static func seriesOwners(_ universe: [Instrument], datasets: [Dataset])
+        -> [(symbol: String, dataset: Dataset, instrument: Instrument)]
+    {
+        var owners: [(symbol: String, dataset: Dataset, instrument: Instrument)] = []
+        var pairs: [String: Int] = [:]
+        for instrument in universe {
+            for dataset in datasets {
+                let name = instrument.seriesSymbol(dataset)
+                guard dataset.keyedByPair else {
+                    owners.append((name, dataset, instrument))
+                    continue
+                }
+                if let index = pairs[name] {
+                    if instrument.contractType == "PERPETUAL" && owners[index].instrument.contractType != "PERPETUAL" {
+                        owners[index].instrument = instrument
+                    }
+                } else {
+                    pairs[name] = owners.count
+                    owners.append((name, dataset, instrument))
+                }
+            }
+        }
+        return owners.sorted { ($0.symbol, $0.dataset) < ($1.symbol, $1.dataset) }
+    }
+
     /// The weight-per-minute budget: the manifest's, else half the advertised limit; never above the advertised one.
     public static func budget(_ manifest: Manifest, _ info: ExchangeInfo) -> Int {
         let advertised = info.weightLimitPerMinute ?? manifest.source.market.documentedWeightLimit
@@ -44,12 +72,14 @@ public enum Planner {
         let budget = budget(manifest, input.exchangeInfo)
         let universe = universe(manifest, input.exchangeInfo)
         var choice: ArchiveChoice?
+        let owners = seriesOwners(universe, datasets: manifest.datasets)
         func planAll(_ paging: Paging.Mode) -> [SeriesPlan] {
-            universe.flatMap { instrument in
+            owners.flatMap { owner in
                 manifest.intervals.map { rule in
                     planSeries(
-                        key: SeriesKey(market: market, symbol: instrument.symbol, interval: rule.interval), rule: rule,
-                        instrument: instrument, input: input, paging: paging, archive: choice)
+                        key: SeriesKey(
+                            market: market, symbol: owner.symbol, interval: rule.interval, dataset: owner.dataset),
+                        rule: rule, instrument: owner.instrument, input: input, paging: paging, archive: choice)
                 }
             }
         }
@@ -66,9 +96,10 @@ public enum Planner {
         // pages are sized for the fewest requests.
         var paging = Paging.Mode.leastWeight
         var fewest = (requests: 0, weight: 0)
-        let instruments = Dictionary(universe.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first })
+        let instruments = Dictionary(
+            owners.map { ("\($0.symbol) \($0.dataset)", $0.instrument) }, uniquingKeysWith: { first, _ in first })
         for plan in series {
-            let listing = instruments[plan.symbol].flatMap {
+            let listing = instruments["\(plan.symbol) \(plan.seriesDataset)"].flatMap {
                 estimatedListing(
                     instrument: $0, summary: input.snapshot.summaries[plan.key(market: market)],
                     serverTime: input.serverTime)
@@ -92,7 +123,8 @@ public enum Planner {
         where !planned.contains(key) && summary.barCount > 0 {
             series.append(
                 SeriesPlan(
-                    symbol: key.symbol, interval: key.interval, desired: nil, stored: stored(summary),
+                    symbol: key.symbol, interval: key.interval, dataset: key.dataset == .klines ? nil : key.dataset,
+                    desired: nil, stored: stored(summary),
                     actions: [PlannedAction(kind: .retire, ranges: [], bars: 0, requests: 0, weight: 0)],
                     fingerprint: fingerprint(summary)))
         }

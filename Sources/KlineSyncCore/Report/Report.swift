@@ -128,6 +128,8 @@ public struct Report: Sendable, Hashable, Codable {
     /// One series of a symbol.
     public struct SeriesReport: Sendable, Hashable, Codable {
         public var interval: String
+        /// The dataset when it is not trade klines (`mark_price`, `index_price`, `premium_index`); nil for klines.
+        public var dataset: Dataset?
         public var actions: [ActionKind]
         /// Ranges fetched or deleted, as RFC 3339 `[start, end)` pairs.
         public var ranges: [RangeText]

@@ -31,7 +31,8 @@ func parseForce(_ values: [String]) throws -> [ForceSelector] {
     try values.map { text in
         guard let selector = ForceSelector(parsing: text) else {
             throw ValidationError(
-                "--force takes SYMBOL or SYMBOL:INTERVAL (globs allowed, e.g. 'BTC*:4h'), got '\(text)'")
+                "--force takes SYMBOL, SYMBOL:INTERVAL or SYMBOL:INTERVAL:DATASET (globs allowed, e.g. 'BTC*:4h', "
+                    + "'BTCUSDT:1h:mark_price', 'ETHUSDT:*:index_price'), got '\(text)'")
         }
         return selector
     }

@@ -96,7 +96,8 @@ final class ProgressPrinter: ExecutionObserver {
         switch report.status {
         case .ok:
             let parts = report.series.map { series -> String in
-                var text = "\(series.interval) +\(series.barsInserted) bar\(series.barsInserted == 1 ? "" : "s")"
+                let name = series.interval + (series.dataset.map { " \($0.rawValue)" } ?? "")
+                var text = "\(name) +\(series.barsInserted) bar\(series.barsInserted == 1 ? "" : "s")"
                 if series.barsUpdated > 0 { text += " ~\(series.barsUpdated)" }
                 if series.barsDeleted > 0 { text += " -\(series.barsDeleted)" }
                 return text

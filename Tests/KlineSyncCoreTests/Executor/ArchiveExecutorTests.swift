@@ -59,11 +59,12 @@ struct ListedExchange: Exchange {
     }
 
     func fetchBars(
-        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
+        _ dataset: Dataset, symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
         receive: ([Bar]) async throws -> Void
     ) async throws -> BarFetch {
         try await base.fetchBars(
-            symbol: symbol, interval: interval, range: range, horizon: horizon, paging: paging, receive: receive)
+            dataset, symbol: symbol, interval: interval, range: range, horizon: horizon, paging: paging,
+            receive: receive)
     }
 }
 

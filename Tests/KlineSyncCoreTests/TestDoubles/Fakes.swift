@@ -158,7 +158,7 @@ final class FakeExchange: Exchange, RequestCounting {
 
     /// Hands the bars over in pages of `pageSize`, like a client would.
     func fetchBars(
-        symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
+        _ dataset: Dataset, symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
         receive: ([Bar]) async throws -> Void
     ) async throws -> BarFetch {
         calls.withLock { $0 += 1 }

@@ -43,7 +43,9 @@ extension StatusReport {
     public static func renderText(_ series: [SeriesStatus]) -> String {
         let rows = series.map { status -> [String] in
             [
-                status.symbol, status.interval.name, status.firstOpenTime.map(Timestamp.short) ?? "-",
+                status.symbol,
+                status.interval.name + (status.dataset == .klines ? "" : " \(status.dataset.rawValue)"),
+                status.firstOpenTime.map(Timestamp.short) ?? "-",
                 status.lastOpenTime.map(Timestamp.short) ?? "-", String(status.bars), String(status.gaps),
                 String(status.missingBars), status.listingFloor.map(Timestamp.short) ?? "-",
                 String(status.digest.prefix(shortDigestLength)),

@@ -5,6 +5,8 @@ public struct SeriesStatus: Codable, Sendable, Hashable {
     public var market: Market
     public var symbol: String
     public var interval: Interval
+    /// Trade, mark-price, index-price or premium-index klines.
+    public var dataset: Dataset
     /// Open time (ms) of the first stored bar; nil when the series holds none.
     public var firstOpenTime: Int64?
     /// The first open time in RFC 3339.
@@ -33,6 +35,7 @@ public struct SeriesStatus: Codable, Sendable, Hashable {
         self.market = key.market
         self.symbol = key.symbol
         self.interval = key.interval
+        self.dataset = key.dataset
         self.firstOpenTime = firstOpenTime
         self.first = firstOpenTime.map(Timestamp.format)
         self.lastOpenTime = lastOpenTime
@@ -45,10 +48,12 @@ public struct SeriesStatus: Codable, Sendable, Hashable {
     }
 
     /// The series this status describes.
-    public var key: SeriesKey { SeriesKey(exchange: exchange, market: market, symbol: symbol, interval: interval) }
+    public var key: SeriesKey {
+        SeriesKey(exchange: exchange, market: market, symbol: symbol, interval: interval, dataset: dataset)
+    }
 
     enum CodingKeys: String, CodingKey {
-        case exchange, market, symbol, interval
+        case exchange, market, symbol, interval, dataset
         case firstOpenTime = "first_open_time"
         case first
         case lastOpenTime = "last_open_time"
@@ -65,6 +70,7 @@ public struct SeriesStatus: Codable, Sendable, Hashable {
         try container.encode(market, forKey: .market)
         try container.encode(symbol, forKey: .symbol)
         try container.encode(interval, forKey: .interval)
+        try container.encode(dataset, forKey: .dataset)
         try container.encode(firstOpenTime, forKey: .firstOpenTime)
         try container.encode(first, forKey: .first)
         try container.encode(lastOpenTime, forKey: .lastOpenTime)
@@ -74,5 +80,24 @@ public struct SeriesStatus: Codable, Sendable, Hashable {
         try container.encode(missingBars, forKey: .missingBars)
         try container.encode(listingFloor, forKey: .listingFloor)
         try container.encode(digest, forKey: .digest)
+    }
+
+    /// Decodes a status; one written before datasets existed is of trade klines.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        exchange = try container.decode(String.self, forKey: .exchange)
+        market = try container.decode(Market.self, forKey: .market)
+        symbol = try container.decode(String.self, forKey: .symbol)
+        interval = try container.decode(Interval.self, forKey: .interval)
+        dataset = try container.decodeIfPresent(Dataset.self, forKey: .dataset) ?? .klines
+        firstOpenTime = try container.decodeIfPresent(Int64.self, forKey: .firstOpenTime)
+        first = try container.decodeIfPresent(String.self, forKey: .first)
+        lastOpenTime = try container.decodeIfPresent(Int64.self, forKey: .lastOpenTime)
+        last = try container.decodeIfPresent(String.self, forKey: .last)
+        bars = try container.decode(Int64.self, forKey: .bars)
+        gaps = try container.decode(Int.self, forKey: .gaps)
+        missingBars = try container.decode(Int64.self, forKey: .missingBars)
+        listingFloor = try container.decodeIfPresent(Int64.self, forKey: .listingFloor)
+        digest = try container.decode(String.self, forKey: .digest)
     }
 }

@@ -19,7 +19,9 @@ public enum StatusReport {
                     bars: summary.barCount, gaps: gaps.count, missingBars: missing, listingFloor: summary.listingFloor,
                     digest: digest))
         }
-        return statuses.sorted { ($0.symbol, $0.interval, $0.exchange) < ($1.symbol, $1.interval, $1.exchange) }
+        return statuses.sorted {
+            ($0.symbol, $0.interval, $0.dataset, $0.exchange) < ($1.symbol, $1.interval, $1.dataset, $1.exchange)
+        }
     }
 
     /// The dataset digest of the series: `DigestBuilder.datasetDigest` over their keys and digests.
