@@ -19,8 +19,14 @@ extension Planner {
             var requests = 0
             var weight = 0
             var files: [ArchivePeriod] = []
+            var windowBars: Int64 = 0
             for range in ranges {
-                bars += interval.count(from: range.start, to: range.end)
+                windowBars += interval.count(from: range.start, to: range.end)
+                // Bars expected: from the estimated listing on (onboardDate), when no floor is recorded yet.
+                let from =
+                    kind.fetches
+                    ? min(range.end, max(range.start, listing.map(interval.floor) ?? range.start)) : range.start
+                bars += interval.count(from: from, to: range.end)
                 guard kind.fetches else { continue }
                 var rest = [range]
                 if let choice {
@@ -42,7 +48,7 @@ extension Planner {
                     weight += cost.weight
                 }
             }
-            guard bars > 0 else { return }
+            guard windowBars > 0 else { return }
             actions.append(
                 PlannedAction(
                     kind: kind, ranges: ranges, bars: bars, requests: requests, weight: weight,

@@ -297,6 +297,17 @@ struct PlannerTests {
         #expect(whole.requests > 8 * create.requests)
     }
 
+    @Test func promisesOnlyTheBarsFromTheOnboardDate() throws {
+        // 1h, the latest 500 bars, for a symbol onboarded 19 hours ago: 19 bars expected, not 500.
+        let manifest = Self.manifest("  1h: { bars: 500 }")
+        let onboard = Self.h1.floor(Self.now) - 19 * Self.hour
+        let plan = Self.plan(manifest, instruments: [Self.listed("NEWUSDT", onboard: onboard)])
+        let create = try #require(try only(plan, "NEWUSDT", Self.h1).actions.first)
+        #expect(create.kind == .create && create.bars == 19)
+        #expect(plan.totals.barsToFetch == 19)
+        #expect(plan.summaryLine.contains("1 to create"))
+    }
+
     @Test func ignoresAnImplausibleOnboardDateAndARecordedFloor() throws {
         let manifest = Self.manifest("  1h: { since: 2023-01-01 }")
         let desired = TimeRange(start: Self.t("2023-01-01T00:00:00Z"), end: Self.h1.floor(Self.now))
