@@ -19,16 +19,24 @@ extension BinanceClient {
     /// exponentially with jitter; a 4xx with a Binance code fails at once. Retryable errors that outlast
     /// `retry.maxAttempts` become `.exhausted`. Before the exchange ever answered this client, a refused connection,
     /// unknown host, TLS failure or timeout throws `ConnectionFailure` at once (the base URL or the network is wrong).
+    ///
+    /// `through` names another limiter for endpoints with a limit of their own (funding history: requests per five
+    /// minutes); such a limiter is not told the IP's used weight.
     func send<Value: Sendable>(
         path: String, query: [(String, String)], weight: Int, maxBytes: Int = 16 << 20,
-        decode: (UnsafeRawBufferPointer) throws(ExchangeError) -> Value
+        through other: RateLimiter? = nil, decode: (UnsafeRawBufferPointer) throws(ExchangeError) -> Value
     ) async throws -> Outcome<Value> {
+        let limiter = other ?? self.limiter
+        let reportsWeight = other == nil
         let url = baseURL + path + (query.isEmpty ? "" : "?" + QueryString.encode(query))
         var attempts = 0
         while true {
             attempts += 1
             let ticket = try await limiter.acquire(weight: weight)
-            let result = try await attempt(url: url, path: path, ticket: ticket, maxBytes: maxBytes, decode: decode)
+            let result = try await attempt(
+                url: url, path: path, ticket: ticket, limiter: limiter, reportsWeight: reportsWeight,
+                maxBytes: maxBytes,
+                decode: decode)
             let error: ExchangeError
             switch result {
             case .success(let value):
@@ -63,7 +71,7 @@ extension BinanceClient {
     /// One attempt: sends, reads the body, hands the ticket back with the used-weight header, decodes. Throws
     /// `ConnectionFailure` when nothing was ever answered and the connection failed for a reason retrying won't fix.
     private func attempt<Value>(
-        url: String, path: String, ticket: RateLimiter.Ticket, maxBytes: Int,
+        url: String, path: String, ticket: RateLimiter.Ticket, limiter: RateLimiter, reportsWeight: Bool, maxBytes: Int,
         decode: (UnsafeRawBufferPointer) throws(ExchangeError) -> Value
     ) async throws -> Result<Value, ExchangeError> {
         var request = HTTPClientRequest(url: url)
@@ -81,9 +89,11 @@ extension BinanceClient {
             return .failure(.transport(message: failure.phrase, path: path))
         }
         answered.store(true, ordering: .relaxed)
-        let usedWeight = response.headers.first(name: "X-MBX-USED-WEIGHT-1M").flatMap {
-            Int($0.trimmingCharacters(in: .whitespaces))
-        }
+        let usedWeight =
+            reportsWeight
+            ? response.headers.first(name: "X-MBX-USED-WEIGHT-1M").flatMap {
+                Int($0.trimmingCharacters(in: .whitespaces))
+            } : nil
         let status = Int(response.status.code)
         let body: [UInt8]
         do {

@@ -22,7 +22,8 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Write the report here instead of report.path; '-' prints it on stdout.")
     var report: String?
 
-    @Option(help: "Re-fetch and replace SYMBOL, SYMBOL:INTERVAL or SYMBOL:INTERVAL:DATASET (globs allowed); repeatable.")
+    @Option(
+        help: "Re-fetch and replace SYMBOL, SYMBOL:INTERVAL or SYMBOL:INTERVAL:DATASET (globs allowed); repeatable.")
     var force: [String] = []
 
     @Flag(help: "No progress and no summary; errors only (for cron).")

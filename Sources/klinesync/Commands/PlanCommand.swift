@@ -26,7 +26,8 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Exit 2 when there are changes, 0 when there are none.")
     var detailedExitcode = false
 
-    @Option(help: "Re-fetch and replace SYMBOL, SYMBOL:INTERVAL or SYMBOL:INTERVAL:DATASET (globs allowed); repeatable.")
+    @Option(
+        help: "Re-fetch and replace SYMBOL, SYMBOL:INTERVAL or SYMBOL:INTERVAL:DATASET (globs allowed); repeatable.")
     var force: [String] = []
 
     @Flag(help: "List every series instead of the first 20 of each action.")
