@@ -23,6 +23,10 @@ enum ArchiveCSV {
         file: ArchiveFileID, instrument: SimulatedInstrument, seed: UInt64, openTimes: [Int64], skipping: Int,
         into zip: ZipWriter
     ) throws(ZipWriterError) {
+        guard file.dataset == .klines else {
+            return try writeDerived(
+                file: file, instrument: instrument, seed: seed, openTimes: openTimes, skipping: skipping, into: zip)
+        }
         let interval = file.interval
         // Every bar opening in the period has closed by then, so the values do not depend on the clock.
         let closed = interval.ceil(file.period.end)
@@ -67,6 +71,41 @@ enum ArchiveCSV {
             w.byte(44)
             w.decimal(v.takerQuote, decimals: f.quoteDecimals)
             w.raw(",0\n")
+            if w.bytes.count >= pieceBytes {
+                try zip.append(w.bytes)
+                w.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        try zip.append(w.bytes)
+    }
+
+    /// Writes the CSV of a mark-price, index-price or premium-index file: the REST rows of
+    /// ``DerivedBarGenerator``, unquoted, with the klines header on futures files from ``ArchiveLayout``'s date.
+    private static func writeDerived(
+        file: ArchiveFileID, instrument: SimulatedInstrument, seed: UInt64, openTimes: [Int64], skipping: Int,
+        into zip: ZipWriter
+    ) throws(ZipWriterError) {
+        let closed = file.interval.ceil(file.period.end)
+        let generator = DerivedBarGenerator(
+            seed: seed, instrument: instrument, interval: file.interval, dataset: file.dataset)
+        let decimals = DerivedPrices.decimals
+        var w = ByteWriter(capacity: pieceBytes + 512)
+        if ArchiveLayout.hasHeader(file) {
+            w.raw(ArchiveLayout.header)
+            w.byte(10)
+        }
+        for openTime in openTimes.dropFirst(skipping) {
+            let v = generator.values(openTime: openTime, now: closed)
+            w.integer(v.openTime)
+            for price in [v.open, v.high, v.low, v.close] {
+                w.byte(44)
+                w.signedTicks(price, precision: decimals)
+            }
+            w.raw(",0,")
+            w.integer(v.closeTime)
+            w.raw(",0,")
+            w.integer(v.samples)
+            w.raw(",0,0,0\n")
             if w.bytes.count >= pieceBytes {
                 try zip.append(w.bytes)
                 w.bytes.removeAll(keepingCapacity: true)

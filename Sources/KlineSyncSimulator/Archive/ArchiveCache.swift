@@ -10,7 +10,7 @@ import Synchronization
 final class ArchiveCache: Sendable {
     /// What identifies a generated file: the file and whether its CSV has the `hole` fault's missing rows.
     struct Key: Sendable, Hashable {
-        var file: ArchiveFileID
+        var target: ArchiveRequest.Target
         var hole: Bool
     }
 

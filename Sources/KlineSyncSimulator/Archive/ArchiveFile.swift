@@ -22,6 +22,27 @@ struct ArchiveFile: Sendable {
         self.init(zip: try zip.finish(), rows: max(0, openTimes.count - skipping))
     }
 
+    /// The zip of a monthly funding-rate file: ``FundingArchiveFile/header``, then one row per event (the first
+    /// `skipping` left out, the `hole` fault), its one entry dated `modified` (ms).
+    init(funding file: FundingArchiveFile, events: [FundingEvent], skipping: Int, modified: Int64)
+        throws(ZipWriterError)
+    {
+        let zip = try ZipWriter(name: file.csvName, modified: modified, expectedBytes: 64 + events.count * 32)
+        var w = ByteWriter(capacity: 64 + events.count * 32)
+        w.raw(FundingArchiveFile.header)
+        w.byte(10)
+        for event in events.dropFirst(skipping) {
+            w.integer(event.time)
+            w.byte(44)
+            w.integer(Int64(event.hours))
+            w.byte(44)
+            w.signedTicks(event.rate, precision: DerivedPrices.decimals)
+            w.byte(10)
+        }
+        try zip.append(w.bytes)
+        self.init(zip: try zip.finish(), rows: max(0, events.count - skipping))
+    }
+
     /// A file of these bytes, with their digest.
     init(zip: ByteBuffer, rows: Int) {
         self.zip = zip

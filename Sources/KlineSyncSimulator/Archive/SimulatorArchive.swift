@@ -83,17 +83,18 @@ final class SimulatorArchive: Sendable {
 
     private func resolve(path: String, now: Int64) async throws -> Answer {
         guard let request = ArchiveRequest(path: path, market: engine.market),
-            let instrument = engine.universe[request.file.symbol], publication.isPublished(request.file, now: now)
+            let instrument = Self.instrument(request.target, engine.universe),
+            now >= request.target.publishedAt(publication)
         else { return Self.notFound(path) }
-        let file = request.file
-        let kinds = kinds(file.symbol)
+        let target = request.target
+        let kinds = kinds(target.key)
         if kinds.contains(.missing) || (request.resource == .checksum && kinds.contains(.noChecksum)) {
             count { $0.faultsInjected += 1 }
             return Self.notFound(path)
         }
-        let key = ArchiveCache.Key(file: file, hole: kinds.contains(.hole))
+        let key = ArchiveCache.Key(target: target, hole: kinds.contains(.hole))
         if request.resource == .checksum, !kinds.contains(.truncated), let digest = cache.digest(key) {
-            return checksum(digest, file, kinds)
+            return checksum(digest, target.zipName, kinds)
         }
         let generated = try await cache.file(key) {
             // Off the concurrency pool: a monthly `1m` file is ~0.1 s of CPU, a monthly spot `1s` file ~6 s, and
@@ -110,7 +111,7 @@ final class SimulatorArchive: Sendable {
         }
         switch request.resource {
         case .checksum:
-            return checksum(served.digest, file, kinds)
+            return checksum(served.digest, target.zipName, kinds)
         case .zip:
             var body = served.zip
             if kinds.contains(.corruptOnce), state.withLock({ $0.corrupted.insert(key).inserted }) {
@@ -126,15 +127,34 @@ final class SimulatorArchive: Sendable {
         }
     }
 
-    /// Builds `key`'s file, or reads it from the disk cache; nil when the symbol has no bar in the period.
+    /// The instrument whose rows `target` holds: the symbol's, or for index-price klines the pair's.
+    private static func instrument(_ target: ArchiveRequest.Target, _ universe: Universe) -> SimulatedInstrument? {
+        switch target {
+        case .klines(let file): universe.instrument(file.symbol, dataset: file.dataset)
+        case .funding(let file): universe[file.symbol]
+        }
+    }
+
+    /// Builds `key`'s file, or reads it from the disk cache; nil when the file would have no row.
     private func generate(_ key: ArchiveCache.Key, _ instrument: SimulatedInstrument) throws -> ArchiveFile? {
-        let file = key.file
+        let skipping = key.hole ? ArchiveFault.holeRows : 0
+        let modified = key.target.publishedAt(publication)
+        let file: ArchiveFileID
+        switch key.target {
+        case .klines(let klines):
+            file = klines
+        case .funding(let funding):
+            let events = engine.fundingSchedule(instrument).forward(
+                from: funding.period.start, through: funding.period.end - 1, limit: .max, now: funding.period.end)
+            guard !events.isEmpty else { return nil }
+            let built = try ArchiveFile(funding: funding, events: events, skipping: skipping, modified: modified)
+            count { $0.filesGenerated += 1 }
+            return built
+        }
         let configuration = engine.configuration
-        let outages = configuration.outages.filter { $0.applies(to: file.symbol) }
+        let outages = configuration.outages.filter { $0.applies(to: instrument.symbol) }
         let openTimes = ArchiveCSV.openTimes(file: file, instrument: instrument, outages: outages)
         guard !openTimes.isEmpty else { return nil }
-        let skipping = key.hole ? ArchiveFault.holeRows : 0
-        let modified = publication.publishedAt(file)
         var name: String?
         if let disk {
             let ranges = outages.map { "\($0.range.start)-\($0.range.end)" }.sorted().joined(separator: ",")
@@ -153,7 +173,7 @@ final class SimulatorArchive: Sendable {
         return built
     }
 
-    private func checksum(_ digest: String, _ file: ArchiveFileID, _ kinds: Set<ArchiveFault.Kind>) -> Answer {
+    private func checksum(_ digest: String, _ zipName: String, _ kinds: Set<ArchiveFault.Kind>) -> Answer {
         var digest = digest
         if kinds.contains(.badChecksum) {
             digest = SHA256.hash(data: Array("bad-checksum \(digest)".utf8)).hexDigest
@@ -162,7 +182,7 @@ final class SimulatorArchive: Sendable {
             $0.checksumsServed += 1
             if kinds.contains(.badChecksum) { $0.faultsInjected += 1 }
         }
-        return Answer(status: 200, kind: .checksum, body: ByteBuffer(string: "\(digest)  \(file.zipName)\n"))
+        return Answer(status: 200, kind: .checksum, body: ByteBuffer(string: "\(digest)  \(zipName)\n"))
     }
 
     private func count(_ body: (inout ArchiveCounters) -> Void) { state.withLock { body(&$0.counters) } }

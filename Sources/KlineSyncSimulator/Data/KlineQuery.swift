@@ -1,7 +1,12 @@
 import KlineSyncCore
 
-/// A parsed, validated klines request.
+/// A parsed, validated request of any kline dataset (`/klines`, `/markPriceKlines`, `/indexPriceKlines`,
+/// `/premiumIndexKlines`).
 struct KlineQuery: Sendable {
+    /// The dataset asked for.
+    var dataset: Dataset
+    /// The symbol's instrument; for index prices, the instrument standing for the pair
+    /// (``Universe/instrument(pair:)``).
     var instrument: SimulatedInstrument
     var interval: Interval
     var startTime: Int64?
@@ -14,19 +19,24 @@ struct KlineQuery: Sendable {
         return market.klineWeight(limit: limit)
     }
 
-    /// Validates parameters the way Binance does, in Binance's order: symbol, interval, limit, times.
-    init(parameters: [Substring: Substring], market: Market, universe: Universe) throws(APIError) {
-        guard let symbol = parameters["symbol"], !symbol.isEmpty else { throw .missing("symbol") }
+    /// Validates parameters the way Binance does, in Binance's order: symbol (index prices: `pair`), interval,
+    /// limit, times.
+    init(
+        parameters: [Substring: Substring], market: Market, universe: Universe, dataset: Dataset = .klines
+    ) throws(APIError) {
+        let keyName = dataset.keyedByPair ? "pair" : "symbol"
+        guard let symbol = parameters[Substring(keyName)], !symbol.isEmpty else { throw .missing(keyName) }
         guard symbol.utf8.count <= 20,
             symbol.utf8.allSatisfy({
                 ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 || $0 == 46
             })
-        else { throw .illegal("symbol", "^[A-Z0-9-_.]{1,20}$") }
+        else { throw .illegal(keyName, "^[A-Z0-9-_.]{1,20}$") }
         guard let intervalName = parameters["interval"], !intervalName.isEmpty else { throw .missing("interval") }
-        guard let instrument = universe[String(symbol)] else { throw .invalidSymbol }
+        guard let instrument = universe.instrument(String(symbol), dataset: dataset) else { throw .invalidSymbol }
         guard let interval = Interval(name: String(intervalName)), market.intervals.contains(interval) else {
             throw .invalidInterval
         }
+        self.dataset = dataset
         self.instrument = instrument
         self.interval = interval
         limit = market.defaultKlineLimit

@@ -41,6 +41,36 @@ public final class RunningSimulator: Sendable {
         engine.bars(symbol: symbol, interval: interval, range: range, now: now, includeOpen: includeOpen)
     }
 
+    /// The bars of `dataset` for `key` at `interval` opening in `range` that exist as of now: what a correct
+    /// database holds. `key` is the symbol, or for ``Dataset/indexPrice`` the pair (``SimulatedInstrument/pair``).
+    ///
+    /// - Parameter includeOpen: Also return the still-open bar, when it opens in `range`.
+    public func expectedBars(
+        dataset: Dataset, key: String, interval: Interval, range: TimeRange, includeOpen: Bool = false
+    ) -> [Bar] {
+        engine.bars(dataset: dataset, key: key, interval: interval, range: range, now: now, includeOpen: includeOpen)
+    }
+
+    /// The funding events of `symbol` with funding times in `range` that happened by now, as `fundingRate` and
+    /// the archive serve them; empty for delivery contracts, spot and unknown symbols.
+    public func expectedFundingRates(symbol: String, range: TimeRange) -> [FundingRate] {
+        engine.fundingRates(symbol: symbol, range: range, now: now)
+    }
+
+    /// The perpetual whose funding interval changes from 8 to 4 hours, and when (nil on spot).
+    public var fundingIntervalChange: FundingIntervalChange? { engine.universe.fundingIntervalChange }
+
+    /// The funding interval (hours) of `symbol` in force at `time`; nil when it pays no funding (spot, delivery
+    /// contracts, unknown symbols).
+    public func fundingIntervalHours(symbol: String, at time: Int64) -> Int? {
+        guard engine.market.isFutures, let instrument = engine.universe[symbol] else { return nil }
+        let schedule = engine.fundingSchedule(instrument)
+        return schedule.isPerpetual ? schedule.hours(at: time) : nil
+    }
+
+    /// USD-M funding-history requests counted in the current five-minute window.
+    public var fundingRequests: Int { engine.state.fundingRequests }
+
     /// Queues `faults` for the next klines requests of `symbol` (a name or a glob such as `*`), one per request.
     public func script(symbol: String, faults: [Fault]) { engine.state.script(pattern: symbol, faults: faults) }
 

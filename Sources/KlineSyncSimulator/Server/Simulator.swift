@@ -3,8 +3,9 @@ import Logging
 import ServiceLifecycle
 
 /// A Binance-compatible market-data server (spot `/api/v3`, USD-M `/fapi/v1` or COIN-M `/dapi/v1`: `klines`,
-/// `exchangeInfo`, `time`, `ping`; and the kline archive under `/data/`) with deterministic data, Binance's weight
-/// accounting and injectable faults.
+/// `exchangeInfo`, `time`, `ping`; on futures also `markPriceKlines`, `indexPriceKlines`, `premiumIndexKlines`,
+/// `fundingRate`, and on USD-M `fundingInfo`; and the archive under `/data/`) with deterministic data, Binance's
+/// weight accounting and injectable faults.
 ///
 /// ```swift
 /// let sim = try await Simulator.start(SimulatorConfiguration(market: .usdm, clock: .fixed(t)))
@@ -19,10 +20,17 @@ import ServiceLifecycle
 ///   answered 418 during a ban are not counted. Each response carries `x-mbx-used-weight-1m` (and
 ///   `x-mbx-used-weight`). After ``SimulatorConfiguration/requestsBeforeBan`` answers of 429 in one minute, the
 ///   next request starts a ban of ``SimulatorConfiguration/banDurationMillis``.
-/// - Scripted faults and the random fail rate apply to klines requests that passed the rate limiter.
-/// - The data.binance.vision archive is served on the same port under `/data/…` (see ``ArchiveFileID``): zips of
-///   exactly the closed bars REST serves, with `.CHECKSUM` sidecars, published after ``ArchivePublication``'s lag,
-///   with ``ArchiveFault``s for matching symbols. Archive requests cost no weight and are not rate limited; they
+/// - Scripted faults and the random fail rate apply to requests of the four kline datasets that passed the rate
+///   limiter (index-price faults are scripted by pair).
+/// - Mark, index and premium-index klines (``DerivedPrices``) follow the same windows, limits, weights and
+///   still-open bar as klines; spot answers their paths as unknown (404, code -5000). Funding history
+///   (``FundingSchedule``, ``FundingIntervalChange``) is counted on USD-M against its own limit,
+///   ``SimulatorConfiguration/fundingRequestLimit`` requests per five minutes, not against weight; COIN-M's
+///   `fundingRate` weighs 1.
+/// - The data.binance.vision archive is served on the same port under `/data/…` (see ``ArchiveFileID`` and
+///   ``FundingArchiveFile``): zips of exactly the closed bars (of any dataset) and funding events REST serves,
+///   with `.CHECKSUM` sidecars, published after ``ArchivePublication``'s lag, with ``ArchiveFault``s for matching
+///   symbols (pairs for index-price files). Archive requests cost no weight and are not rate limited; they
 ///   get the configured latency and jitter.
 public enum Simulator {
     /// Errors starting the simulator.

@@ -48,6 +48,9 @@ public struct SimulatorConfiguration: Sendable {
     /// A directory keeping generated zips across runs (nil: memory only). Files are named by everything their bytes
     /// depend on, so one directory serves any configuration; nothing in it is ever deleted.
     public var archiveCacheDirectory: String?
+    /// USD-M funding-history requests (`fundingRate` and `fundingInfo` together) allowed per five-minute window of
+    /// the rate-limit clock; 500 as on Binance. Past it: 429 with `Retry-After`.
+    public var fundingRequestLimit: Int
 
     /// A configuration with Binance's defaults for `market`.
     ///
@@ -66,7 +69,8 @@ public struct SimulatorConfiguration: Sendable {
         clock: SimulatorClock = .real, ticks: ElapsedClock? = nil,
         outages: [Outage] = [], faults: [String: [Fault]] = [:], banDurationMillis: Int64 = 120_000,
         requestsBeforeBan: Int = 8, archivePublication: ArchivePublication = .standard,
-        archiveFaults: [ArchiveFault] = [], archiveCacheBytes: Int = 256 << 20, archiveCacheDirectory: String? = nil
+        archiveFaults: [ArchiveFault] = [], archiveCacheBytes: Int = 256 << 20, archiveCacheDirectory: String? = nil,
+        fundingRequestLimit: Int = 500
     ) {
         self.market = market
         self.seed = seed
@@ -86,6 +90,7 @@ public struct SimulatorConfiguration: Sendable {
         self.archiveFaults = archiveFaults
         self.archiveCacheBytes = archiveCacheBytes
         self.archiveCacheDirectory = archiveCacheDirectory
+        self.fundingRequestLimit = fundingRequestLimit
     }
 }
 

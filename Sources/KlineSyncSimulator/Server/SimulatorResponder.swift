@@ -9,8 +9,19 @@ struct SimulatorResponder: HTTPResponder {
     let archive: SimulatorArchive
 
     /// The endpoints of one market.
-    enum Endpoint {
-        case klines, exchangeInfo, time, ping
+    enum Endpoint: Equatable {
+        /// `/klines`, and on futures `/markPriceKlines`, `/indexPriceKlines`, `/premiumIndexKlines`.
+        case klines(Dataset)
+        /// Futures `/fundingRate`.
+        case fundingRate
+        /// USD-M `/fundingInfo`.
+        case fundingInfo
+        case exchangeInfo, time, ping
+
+        /// Whether the request counts against USD-M's funding-history limit instead of request weight.
+        func isFundingHistory(on market: Market) -> Bool {
+            market == .usdm && (self == .fundingRate || self == .fundingInfo)
+        }
     }
 
     static let usedWeightHeader = HTTPFields.Element.Name("x-mbx-used-weight-1m")!
@@ -29,14 +40,20 @@ struct SimulatorResponder: HTTPResponder {
         }
         var parameters: [Substring: Substring] = [:]
         for (key, value) in request.uri.queryParameters where parameters[key] == nil { parameters[key] = value }
+        if endpoint.isFundingHistory(on: market) {
+            return fundingHistory(endpoint, parameters: parameters)
+        }
 
         let weight: Int
+        var faultKey: Substring?
         switch endpoint {
-        case .klines: weight = KlineQuery.weight(market: market, limitText: parameters["limit"])
+        case .klines(let dataset):
+            weight = KlineQuery.weight(market: market, limitText: parameters["limit"])
+            faultKey = parameters[dataset.keyedByPair ? "pair" : "symbol"]
         case .exchangeInfo: weight = market.exchangeInfoWeight
-        case .time, .ping: weight = market.timeWeight
+        case .time, .ping, .fundingRate, .fundingInfo: weight = market.timeWeight
         }
-        let admission = engine.state.admit(weight: weight, symbol: endpoint == .klines ? parameters["symbol"] : nil)
+        let admission = engine.state.admit(weight: weight, symbol: faultKey)
         let used: Int
         switch admission.decision {
         case .allowed(let u):
@@ -65,7 +82,7 @@ struct SimulatorResponder: HTTPResponder {
                 fault, endpoint: endpoint, parameters: parameters, admission: admission, used: used,
                 context: context)
         }
-        if endpoint == .klines, randomFailure(admission.sequence) {
+        if case .klines = endpoint, randomFailure(admission.sequence) {
             let statuses = [500, 502, 503]
             let status = statuses[Int(Hashing.mix(engine.configuration.seed, Int64(admission.sequence)) % 3)]
             engine.state.record(status: status, randomFault: true)
@@ -104,14 +121,27 @@ struct SimulatorResponder: HTTPResponder {
                 market: engine.market, weightLimit: engine.configuration.weightLimit,
                 instruments: engine.universe.instruments)
             return Answer(status: 200, body: document.json(now: now).bytes)
-        case .klines:
+        case .klines(let dataset):
             do throws(APIError) {
-                let query = try KlineQuery(parameters: parameters, market: engine.market, universe: engine.universe)
-                let (body, rows) = engine.klinesBody(query, now: now, malformed: malformed)
+                let query = try KlineQuery(
+                    parameters: parameters, market: engine.market, universe: engine.universe, dataset: dataset)
+                let (body, rows) =
+                    dataset == .klines
+                    ? engine.klinesBody(query, now: now, malformed: malformed)
+                    : engine.derivedKlinesBody(query, now: now, malformed: malformed)
                 return Answer(status: 200, body: body, rows: rows)
             } catch {
                 return Answer(status: error.status, body: error.body)
             }
+        case .fundingRate:
+            do throws(APIError) {
+                let query = try FundingQuery(parameters: parameters, universe: engine.universe)
+                return Answer(status: 200, body: engine.fundingBody(query, now: now).bytes)
+            } catch {
+                return Answer(status: error.status, body: error.body)
+            }
+        case .fundingInfo:
+            return Answer(status: 200, body: engine.fundingInfoBody(now: now))
         }
     }
 
@@ -136,12 +166,18 @@ struct SimulatorResponder: HTTPResponder {
     static func endpoint(_ path: String, market: Market) -> Endpoint? {
         let prefix = market.pathPrefix
         guard path.hasPrefix(prefix) else { return nil }
-        switch path.dropFirst(prefix.count) {
-        case "/klines": return .klines
+        let name = path.dropFirst(prefix.count)
+        switch name {
         case "/exchangeInfo": return .exchangeInfo
         case "/time": return .time
         case "/ping": return .ping
-        default: return nil
+        case "/fundingRate" where market.isFutures: return .fundingRate
+        case "/fundingInfo" where market == .usdm: return .fundingInfo
+        default:
+            // Spot has trade klines only: its other dataset paths are unknown paths, as on Binance.
+            guard name.hasPrefix("/"), let dataset = Dataset(endpoint: name.dropFirst()), dataset.isOffered(on: market)
+            else { return nil }
+            return .klines(dataset)
         }
     }
 

@@ -22,6 +22,7 @@ final class SimulatorState: Sendable {
         /// The machine's time when the clock was last set; a fixed clock's rate-limit time ticks on from there.
         var clockSetAt: Int64
         var limiter: WeightLimiter
+        var fundingLimiter: FundingLimiter
         var scripts: [(pattern: String, faults: [Fault])]
         var counters = SimulatorCounters()
 
@@ -61,6 +62,7 @@ final class SimulatorState: Sendable {
                 limiter: WeightLimiter(
                     limit: configuration.weightLimit, banDuration: configuration.banDurationMillis,
                     requestsBeforeBan: configuration.requestsBeforeBan),
+                fundingLimiter: FundingLimiter(limit: configuration.fundingRequestLimit),
                 scripts: configuration.faults.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
     }
 
@@ -101,6 +103,32 @@ final class SimulatorState: Sendable {
             }
             return Admission(now: now, decision: decision, sequence: sequence, fault: fault)
         }
+    }
+
+    /// What the responder learns when it admits a USD-M funding-history request (`fundingRate`, `fundingInfo`).
+    struct FundingAdmission: Sendable {
+        var now: Int64
+        var decision: FundingLimiter.Decision
+        /// The weight used in the current minute (funding requests weigh nothing).
+        var usedWeight: Int
+    }
+
+    /// Accounts a USD-M funding-history request against the funding limit (not against request weight).
+    func admitFunding() -> FundingAdmission {
+        let real = realNow()
+        return books.withLock { books in
+            let limiterNow = books.limiterNow(real: real)
+            books.counters.requests += 1
+            return FundingAdmission(
+                now: books.clock.now(real: real), decision: books.fundingLimiter.admit(now: limiterNow),
+                usedWeight: books.limiter.used(at: limiterNow))
+        }
+    }
+
+    /// Funding-history requests counted in the current five-minute window.
+    var fundingRequests: Int {
+        let real = realNow()
+        return books.withLock { books in books.fundingLimiter.count(at: books.limiterNow(real: real)) }
     }
 
     /// Queues faults for the next klines requests of symbols matching `pattern`.

@@ -9,7 +9,11 @@ import KlineSyncCore
 public struct Universe: Sendable {
     /// The instruments, in exchangeInfo order.
     public let instruments: [SimulatedInstrument]
+    /// The perpetual whose funding interval changes (futures only; see ``FundingIntervalChange``).
+    public let fundingIntervalChange: FundingIntervalChange?
     private let bySymbol: [String: Int]
+    /// The first instrument of each futures pair, in exchangeInfo order (the perpetual, where the universe has it).
+    private let byPair: [String: Int]
 
     /// The far-future `deliveryDate` Binance shows on perpetuals that are not being delisted.
     public static let perpetualDeliveryPlaceholder: Int64 = 4_133_404_800_000
@@ -32,6 +36,22 @@ public struct Universe: Sendable {
         }
         instruments = Array(builder.instruments.prefix(max(0, count)))
         bySymbol = Dictionary(instruments.enumerated().map { ($1.symbol, $0) }, uniquingKeysWith: { a, _ in a })
+        byPair =
+            market.isFutures
+            ? Dictionary(instruments.enumerated().map { ($1.pair, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
+        fundingIntervalChange = market.isFutures ? FundingIntervalChange.of(instruments) : nil
+    }
+
+    /// The instrument standing for futures pair `pair` (such as `BTCUSDT`, COIN-M `BTCUSD`): the pair's first
+    /// instrument in exchangeInfo order, normally its perpetual. Index-price klines follow its price and its
+    /// trading range (listing, delisting, outages). Nil on spot and for unknown pairs.
+    public func instrument(pair: String) -> SimulatedInstrument? {
+        byPair[pair].map { instruments[$0] }
+    }
+
+    /// The instrument a request for `dataset` names with `key`: the pair's for index prices, else the symbol's.
+    func instrument(_ key: String, dataset: Dataset) -> SimulatedInstrument? {
+        dataset.keyedByPair ? instrument(pair: key) : self[key]
     }
 
     /// The instrument named `symbol`, or nil.

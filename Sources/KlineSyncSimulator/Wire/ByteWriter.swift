@@ -80,6 +80,17 @@ struct ByteWriter: Sendable {
         for _ in precision..<decimals { bytes.append(48) }
     }
 
+    /// A signed value given in units of `10^-precision`, written with exactly `precision` places (`-0.00042931`).
+    mutating func signedTicks(_ units: Int64, precision: Int) {
+        if units < 0 { bytes.append(45) }
+        let scale = ByteWriter.powers[precision]
+        let t = units.magnitude
+        unsigned(t / scale)
+        guard precision > 0 else { return }
+        bytes.append(46)
+        padded(t % scale, count: precision)
+    }
+
     /// A non-negative decimal rounded down to `decimals` places, always written with exactly that many.
     mutating func decimal(_ value: Double, decimals: Int) {
         let v = max(0, value)

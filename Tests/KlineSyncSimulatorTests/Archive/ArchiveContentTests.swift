@@ -120,7 +120,11 @@ import Testing
     @Test(arguments: [
         "/data/spot/monthly/klines/BTCUSDT/1h/BTCUSDT-1h-2024-01.zip",
         "/data/futures/cm/monthly/klines/BTCUSDT/1h/BTCUSDT-1h-2024-01.zip",
-        "/data/futures/um/monthly/markPriceKlines/BTCUSDT/1h/BTCUSDT-1h-2024-01.zip",
+        // Issue 15 made `markPriceKlines` a served dataset on futures; these datasets are still outside the layout.
+        "/data/futures/um/monthly/aggTrades/BTCUSDT/1h/BTCUSDT-1h-2024-01.zip",
+        "/data/spot/monthly/markPriceKlines/BTCUSDT/1h/BTCUSDT-1h-2024-01.zip",
+        "/data/futures/um/daily/fundingRate/BTCUSDT/BTCUSDT-fundingRate-2024-01-01.zip",
+        "/data/futures/um/monthly/fundingRate/BTCUSDT/BTCUSDT-fundingRate-2024-1.zip",
         "/data/futures/um/monthly/klines/NOPEUSDT/1h/NOPEUSDT-1h-2024-01.zip",
         "/data/futures/um/monthly/klines/BTCUSDT/1h/ETHUSDT-1h-2024-01.zip",
         "/data/futures/um/monthly/klines/BTCUSDT/1h/BTCUSDT-4h-2024-01.zip",
