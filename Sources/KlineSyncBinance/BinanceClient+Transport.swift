@@ -73,6 +73,7 @@ extension BinanceClient {
         do {
             response = try await httpClient.execute(request, timeout: .nanoseconds(requestTimeout.nanoseconds))
         } catch {
+            countResponse("transport")
             await limiter.complete(ticket, usedWeight: nil)
             let failure = ConnectionFailure(error, url: baseURL)
             if !answered.load(ordering: .relaxed) && failure.isFatalBeforeFirstAnswer && !Task.isCancelled {
@@ -85,6 +86,7 @@ extension BinanceClient {
             Int($0.trimmingCharacters(in: .whitespaces))
         }
         let status = Int(response.status.code)
+        countResponse("\(status)")
         let body: [UInt8]
         do {
             var buffer = try await response.body.collect(upTo: maxBytes)
