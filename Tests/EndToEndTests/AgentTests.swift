@@ -12,7 +12,7 @@ import Testing
 
 /// `klinesync agent` as a process against a real-time spot simulator whose `1s` bars close every second: cycles,
 /// metrics, reloads, signals and outages, each in a few seconds.
-@Suite struct AgentTests {
+@Suite(.serialized) struct AgentTests {
     static let second = Interval(name: "1s")!
 
     /// Stored open times of one series, read without disturbing the agent.
@@ -41,7 +41,7 @@ import Testing
                 let agent = try await AgentProcess.start(in: workspace, ["--settle", "200ms", "--keep", "3"])
                 try await agent.waitFor("a first cycle") { try await agent.cycles() >= 1 }
                 let first = try await agent.metrics()
-                try await agent.waitFor("four more cycles") { try await agent.cycles() >= 5 }
+                try await agent.waitFor("three more cycles") { try await agent.cycles() >= 4 }
                 let later = try await agent.metrics()
                 let health = try await agent.get("/healthz")
                 let status = try await agent.status()
@@ -67,7 +67,7 @@ import Testing
                 #expect(
                     try #require(later.value("klinesync_requests_total", requests)) > first.value(
                         "klinesync_requests_total", requests) ?? 0)
-                #expect(later.value("klinesync_cycle_duration_seconds_count") ?? 0 >= 5)
+                #expect(later.value("klinesync_cycle_duration_seconds_count") ?? 0 >= 4)
                 #expect(later.value("klinesync_rate_limited_total") == 0 && later.value("klinesync_bans_total") == 0)
                 #expect(
                     later.value("klinesync_last_success_timestamp_seconds") ?? 0 > Date().timeIntervalSince1970 - 60)
@@ -80,7 +80,7 @@ import Testing
                 // Each bar once: no gaps and no rewrites; the window grew by the bars that closed meanwhile.
                 for symbol in symbols {
                     let times = try Self.openTimes(workspace, symbol)
-                    #expect(times.count >= 24, "\(symbol): \(times.count)")
+                    #expect(times.count >= 22, "\(symbol): \(times.count)")
                     #expect(times.last! - times.first! == Int64(times.count - 1) * 1000, "\(symbol) has a gap")
                     let expected = simulator.expectedBars(
                         symbol: symbol, interval: Self.second,
@@ -108,14 +108,14 @@ import Testing
                 let agent = try await AgentProcess.start(in: workspace, ["--settle", "200ms"])
                 try await agent.waitFor("a first cycle") { try await agent.cycles() >= 1 }
                 try workspace.writeManifest(RealTimeSimulator.manifest(simulator, symbols: symbols))
-                try await agent.waitFor("the new symbol", timeout: .seconds(10)) {
+                try await agent.waitFor("the new symbol", timeout: .seconds(60)) {
                     try await agent.status().series.map(\.symbol).contains(symbols[1])
                 }
                 #expect(try Self.openTimes(workspace, symbols[1]).count >= 20)
 
                 try workspace.writeManifest(
                     "version: 1\nsource: { exchange: binance, market: spot }\nintervals:\n  7m: {}\n")
-                try await agent.waitFor("the reload error", timeout: .seconds(10)) {
+                try await agent.waitFor("the reload error", timeout: .seconds(60)) {
                     try await agent.status().manifest.reload == "error"
                 }
                 let status = try await agent.status()
@@ -160,7 +160,7 @@ import Testing
             let simulator = try await RealTimeSimulator.start()
             let port = simulator.port
             let symbols = RealTimeSimulator.symbols(simulator, 2)
-            try workspace.writeManifest(RealTimeSimulator.manifest(simulator, symbols: symbols))
+            try workspace.writeManifest(RealTimeSimulator.manifest(simulator, symbols: symbols, bars: 600))
             let agent = try await AgentProcess.start(in: workspace, ["--settle", "200ms"])
             try await agent.waitFor("healthy") { try await agent.get("/healthz").status == 200 }
             await simulator.stop()

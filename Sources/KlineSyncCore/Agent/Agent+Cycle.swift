@@ -28,6 +28,13 @@ extension Agent {
                     stop: stop, observer: SymbolLogger(logger: logger), keepRuns: configuration.keep))
             await readServerTime(connection.exchange, fallback: result.report.serverTime, startedAt: started)
             responses = (connection.exchange as? any ResponseCounting)?.responseCounts()
+            if let until = await (connection.exchange as? any ExchangeUsageReporting)?.usage().bannedUntil {
+                // A new client per cycle forgets the ban: the agent keeps it, so nothing is sent until it ends.
+                state.withLock { $0.bannedUntil = max($0.bannedUntil ?? 0, until) }
+                logger.error(
+                    "banned by the exchange; no cycle until the ban ends",
+                    metadata: ["until": "\(Timestamp.format(until))"])
+            }
             if result.failure == nil || result.report.serverTime != nil {
                 do {
                     let closes = try await SeriesCloses.read(manifest, from: connection.database)
@@ -54,14 +61,15 @@ extension Agent {
         return result
     }
 
-    /// Reads the exchange's clock after a cycle (the midpoint of the request is its instant); falls back to the
-    /// server time the cycle's plan used.
+    /// Reads the exchange's clock after a cycle; falls back to the server time the cycle's plan used.
+    ///
+    /// The answer is taken as of the moment it arrived: the server read its clock no later than that, so the
+    /// estimate of its time never runs ahead, and a cycle never starts before the close it is meant for (it may
+    /// start later by the request's latency, which the settle delay covers).
     private func readServerTime(_ exchange: any Exchange, fallback: Int64?, startedAt: C.Instant) async {
-        let before = clock.now
         if let time = try? await exchange.serverTime() {
-            let after = clock.now
-            let midpoint = before.advanced(by: before.duration(to: after) / 2)
-            state.withLock { $0.serverReference = (midpoint, time) }
+            let arrived = clock.now
+            state.withLock { $0.serverReference = (arrived, time) }
         } else if let fallback {
             state.withLock { $0.serverReference = (startedAt, fallback) }
         }

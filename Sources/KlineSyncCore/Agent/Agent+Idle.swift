@@ -13,13 +13,18 @@ extension Agent {
             state.withLock { $0.status.cycles.nextCycleAt = Timestamp.format(next) }
             untilNext = next - now
         }
-        let millis: Int64
+        var millis: Int64
         if failures == 0 {
             // Without any server time yet (never reached the exchange) a success cannot happen; be safe anyway.
             millis = untilNext ?? schedule.interval.approximateMillis
         } else {
             millis = AgentSchedule.retryDelay(
                 failures: failures, policy: manifest.retry.policy, untilNextCycle: untilNext)
+        }
+        // During a ban nothing is sent, whatever the schedule says (Binance lengthens bans of those who insist).
+        if let until = state.withLock({ $0.bannedUntil }), let now = estimatedServerTime(), until + 1000 > now + millis
+        {
+            millis = until + 1000 - now
         }
         if failures > 0 {
             let retryAt = estimatedServerTime().map { Timestamp.format($0 + millis) }

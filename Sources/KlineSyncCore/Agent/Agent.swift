@@ -62,6 +62,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
         var serverReference: (instant: C.Instant, serverTime: Int64)?
         /// Close of the last stored bar per series, from the last cycle.
         var closes: [SeriesLagKey: Int64?] = [:]
+        /// The end of the exchange's last ban (server ms): no cycle starts before it.
+        var bannedUntil: Int64?
     }
 
     /// An agent for the manifest at `watch.path`, already loaded as `manifest`.

@@ -29,7 +29,7 @@ final class AgentProcess: Sendable {
     static func start(in workspace: Workspace, _ extra: [String] = []) async throws -> AgentProcess {
         let process = try CLI.start(
             ["agent", "manifest.yaml", "--listen", "127.0.0.1:0"] + extra, in: workspace.folder)
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let text = process.stderrSoFar
             if let range = text.range(of: "listening on http://127.0.0.1:") {
@@ -66,7 +66,7 @@ final class AgentProcess: Sendable {
 
     /// Polls `condition` every 50 ms until it holds; fails after `timeout`.
     func waitFor(
-        _ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> Bool
+        _ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -4,8 +4,10 @@ import Synchronization
 @testable import KlineSyncCore
 
 /// A `FakeExchange` whose server time is a base time plus a manual clock's reading.
-final class MovingExchange: Exchange, RequestCounting, ResponseCounting {
+final class MovingExchange: Exchange, RequestCounting, ResponseCounting, ExchangeUsageReporting {
     let inner: FakeExchange
+    /// What `usage()` reports as the end of a ban.
+    let bannedUntil = Mutex<Int64?>(nil)
     let base: Int64
     let clock: ManualClock
     var market: Market { inner.market }
@@ -22,6 +24,7 @@ final class MovingExchange: Exchange, RequestCounting, ResponseCounting {
     func exchangeInfo() async throws -> ExchangeInfo { try await inner.exchangeInfo() }
     func requestTotals() async -> RequestTotals { await inner.requestTotals() }
     func responseCounts() -> [String: Int] { ["200": 3] }
+    func usage() async -> ExchangeUsage { ExchangeUsage(bannedUntil: bannedUntil.withLock { $0 }) }
 
     func fetchBars(
         symbol: String, interval: Interval, range: TimeRange, horizon: Int64, paging: Paging.Mode,
@@ -57,7 +60,7 @@ final class FakeAgentEnvironment: AgentEnvironment {
     func wait(forCycles count: Int) async throws {
         let start = ContinuousClock.now
         while cycles < count {
-            if ContinuousClock.now - start > .seconds(10) { throw ManualClock.TimedOut() }
+            if ContinuousClock.now - start > .seconds(60) { throw ManualClock.TimedOut() }
             try await Task.sleep(for: .milliseconds(1))
         }
     }
@@ -69,7 +72,7 @@ extension ManualClock {
     func advance(untilCycles count: Int, of environment: FakeAgentEnvironment) async throws {
         let start = ContinuousClock.now
         while environment.cycles < count {
-            if ContinuousClock.now - start > .seconds(10) { throw TimedOut() }
+            if ContinuousClock.now - start > .seconds(60) { throw TimedOut() }
             if sleeperCount > 0 {
                 advanceToNextDeadline()
             } else {

@@ -8,7 +8,7 @@ import Testing
 
 /// The agent's loop on a manual clock over a fake exchange and an in-memory store: when cycles run, what they
 /// store, how failures are retried, reloads and stopping.
-struct AgentTests {
+@Suite(.serialized) struct AgentTests {
     static let start = Timestamp.parse("2024-06-10T12:34:56Z")!
 
     /// A workspace with a manifest file (1m, 30 bars, backoff 500ms doubling).
@@ -111,6 +111,17 @@ struct AgentTests {
         let statuses = setup.environment.results.withLock { $0.map(\.report.status) }
         #expect(statuses == [.ok, .failed, .failed, .failed, .ok, .ok])
         #expect(try setup.metrics.expectCounter("klinesync_cycles_total", [("status", "failed")]).totalValue >= 3)
+    }
+
+    @Test func noCycleStartsBeforeABanEnds() async throws {
+        let setup = try Setup()
+        // The first cycle is answered 418 with a ban until 12:40:00.
+        setup.environment.exchange.bannedUntil.withLock { $0 = Timestamp.parse("2024-06-10T12:40:00Z")! }
+        let run = Task { await setup.agent.run() }
+        try await setup.clock.advance(untilCycles: 2, of: setup.environment)
+        setup.agent.stop()
+        await run.value
+        #expect(setup.environment.starts == ["2024-06-10T12:34:56Z", "2024-06-10T12:40:01Z"])
     }
 
     @Test func anEditedManifestIsPickedUpAndAnInvalidOneIsReportedAndIgnored() async throws {

@@ -74,7 +74,7 @@ final class ManualClock: Clock, Sendable {
     }
 
     /// Waits (yielding) until at least one task sleeps on the clock.
-    func waitForSleeper(timeout: Duration = .seconds(5)) async throws {
+    func waitForSleeper(timeout: Duration = .seconds(60)) async throws {
         let start = ContinuousClock.now
         while sleeperCount == 0 {
             if ContinuousClock.now - start > timeout { throw TimedOut() }
