@@ -68,7 +68,14 @@ struct AgentCommand: AsyncParsableCommand {
             environment: wiring, metrics: AgentMetrics(factory: AgentHTTP.metricsFactory(registry: registry)),
             clock: ContinuousClock(), logger: logger)
         if once {
-            let result = await agent.run(once: true)
+            // As `apply`: the first SIGINT/SIGTERM lets the symbols in flight commit, a second abandons them.
+            let task = Task { await agent.run(once: true) }
+            let signals = SignalTrap()
+            await signals.arm { count, name in
+                if count == 1 { agent.stop(signal: name) } else { task.cancel() }
+            }
+            let result = await task.value
+            signals.disarm()
             await wiring.shutdown()
             guard let result else { throw ExitCode(1) }
             if let failure = result.failure {

@@ -37,7 +37,8 @@ final class ManualClock: Clock, Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resumeNow: Bool = state.withLock {
-                    if deadline <= $0.now { return true }
+                    // Cancelled before registering: the cancellation handler found nothing to resume.
+                    if deadline <= $0.now || Task.isCancelled { return true }
                     $0.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
                     return false
                 }
