@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // Zips of the simulator's data.binance.vision archive (deflate; zlib underneath).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // The agent's metrics: Core records through swift-metrics; its HTTP server exports them as Prometheus text.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The domain: manifest, intervals, bars, planner, plan, report and the Store / Exchange protocols.
@@ -31,6 +34,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         // SQLite implementation of Store (GRDB).
@@ -76,10 +80,23 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // The agent's HTTP endpoints (Hummingbird): /metrics (Prometheus text), /healthz, /status.
+        .target(
+            name: "KlineSyncAgentServer",
+            dependencies: [
+                "KlineSyncCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "klinesync",
             dependencies: [
                 "KlineSyncCore",
+                "KlineSyncAgentServer",
                 "KlineSyncSQLite",
                 "KlineSyncPostgres",
                 "KlineSyncBinance",
@@ -88,9 +105,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // SIGINT and SIGTERM as an async sequence (apply's stop-then-abandon).
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                // The agent runs beside its HTTP server in one ServiceGroup.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "KlineSyncCoreTests", dependencies: ["KlineSyncCore"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "KlineSyncCoreTests",
+            dependencies: ["KlineSyncCore", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            exclude: ["Fixtures"]
+        ),
         // Benchmarks: `klinesync-bench insert [--bars N]`; more modes are added as subcommands.
         .executableTarget(
             name: "klinesync-bench",
@@ -133,6 +156,16 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "KlineSyncAgentServerTests",
+            dependencies: [
+                "KlineSyncCore",
+                "KlineSyncAgentServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         // End to end: the built `klinesync` binary over real loopback HTTP into real SQLite files.
         .testTarget(

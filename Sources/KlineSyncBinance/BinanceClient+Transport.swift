@@ -81,6 +81,7 @@ extension BinanceClient {
         do {
             response = try await httpClient.execute(request, timeout: .nanoseconds(requestTimeout.nanoseconds))
         } catch {
+            countResponse("transport")
             await limiter.complete(ticket, usedWeight: nil)
             let failure = ConnectionFailure(error, url: baseURL)
             if !answered.load(ordering: .relaxed) && failure.isFatalBeforeFirstAnswer && !Task.isCancelled {
@@ -95,6 +96,7 @@ extension BinanceClient {
                 Int($0.trimmingCharacters(in: .whitespaces))
             } : nil
         let status = Int(response.status.code)
+        countResponse("\(status)")
         let body: [UInt8]
         do {
             var buffer = try await response.body.collect(upTo: maxBytes)

@@ -4,7 +4,7 @@ extension BinanceClient: ExchangeUsageReporting {
     /// The 429s, bans and the weight budget minute by minute, as the report shows them.
     public func usage() async -> ExchangeUsage {
         let stats = await stats()
-        var usage = ExchangeUsage(rateLimited: stats.rateLimited, bans: stats.bans)
+        var usage = ExchangeUsage(rateLimited: stats.rateLimited, bans: stats.bans, bannedUntil: stats.bannedUntil)
         if !stats.minutes.isEmpty {
             usage.pacing = Report.Pacing(
                 weightPerMinute: stats.budget,

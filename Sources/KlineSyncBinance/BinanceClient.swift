@@ -40,6 +40,8 @@ public final class BinanceClient: Exchange, Sendable {
     /// Set once the exchange answered any request (whatever the status): from then on, connection failures are
     /// retried as a restarting exchange's would be.
     let answered = Atomic<Bool>(false)
+    /// Answers per HTTP status (or `transport` when none came back), every attempt counted (`ResponseCounting`).
+    let responseCodes = Mutex<[String: Int]>([:])
     /// Spreads a backoff delay; equal jitter (half fixed, half random) by default.
     let jitter: @Sendable (Duration) -> Duration
 

@@ -10,6 +10,8 @@ public struct ClientStats: Sendable, Hashable {
     public var rateLimited = 0
     /// HTTP 418 answers received.
     public var bans = 0
+    /// When the last ban ends (server ms; two minutes after the 418 when the exchange did not say).
+    public var bannedUntil: Int64?
     /// Requests that had to wait for the budget, a free slot, the request delay or a pause.
     public var waits = 0
     /// Total time requests spent waiting for those.

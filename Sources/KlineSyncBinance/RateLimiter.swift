@@ -215,6 +215,7 @@ public actor RateLimiter {
     /// is sent until the ban ends (`until`, server ms; two minutes when unknown).
     public func banned(until: Int64?, policy: BanPolicy, error: ExchangeError) {
         stats.bans += 1
+        stats.bannedUntil = max(stats.bannedUntil ?? 0, until ?? serverMillis(clock.now() + .seconds(120)))
         switch policy {
         case .stop:
             stoppedBy = error

@@ -17,11 +17,14 @@ extension Sync {
         public var observer: (any SyncObserver)?
         /// Folder of the spool files (the system's temporary folder when nil).
         public var spoolDirectory: String?
+        /// When set, the `runs` table keeps only this many latest runs after the run is recorded (the agent's
+        /// retention; the store must support `RunRetention`).
+        public var keepRuns: Int?
 
         public init(
             runID: String, saved: Plan? = nil, force: [ForceSelector] = [], lockTimeout: Double = 5,
             memoryBars: Int = Executor.Options.defaultMemoryBars, stop: StopSignal = StopSignal(),
-            observer: (any SyncObserver)? = nil, spoolDirectory: String? = nil
+            observer: (any SyncObserver)? = nil, spoolDirectory: String? = nil, keepRuns: Int? = nil
         ) {
             self.runID = runID
             self.saved = saved
@@ -31,6 +34,7 @@ extension Sync {
             self.stop = stop
             self.observer = observer
             self.spoolDirectory = spoolDirectory
+            self.keepRuns = keepRuns
         }
     }
 
@@ -67,6 +71,7 @@ extension Sync {
             let report = try await execute(
                 options, store: store!, serverTime: time, info: info, observer: observer)
             let recorded = Task.isCancelled ? false : await record(report, in: store!)
+            if recorded, let keep = options.keepRuns { await pruneRuns(in: store!, keeping: keep) }
             try? await store?.close()
             return ApplyResult(report: report, recorded: recorded)
         } catch {
@@ -174,6 +179,18 @@ extension Sync {
         } catch {
             logger.warning("could not record the run in the database", metadata: ["error": "\(error)"])
             return false
+        }
+    }
+}
+
+extension Sync {
+    /// Drops all but the `keep` latest runs (a warning logged when that fails).
+    func pruneRuns(in store: any Store, keeping keep: Int) async {
+        guard let retention = store as? any RunRetention else { return }
+        do {
+            try await retention.pruneRuns(keepingLatest: keep)
+        } catch {
+            logger.warning("could not delete old runs from the database", metadata: ["error": "\(error)"])
         }
     }
 }

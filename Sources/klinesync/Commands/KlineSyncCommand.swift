@@ -17,6 +17,7 @@ struct KlineSyncCommand: AsyncParsableCommand {
             PlanCommand.self,
             ApplyCommand.self,
             StatusCommand.self,
+            AgentCommand.self,
             SimCommand.self,
         ]
     )

@@ -19,12 +19,7 @@ struct Session {
         var baseURL = manifest.source.baseURL
         var simulator: RunningSimulator?
         if let settings = manifest.source.simulator {
-            let configuration = SimulatorConfiguration(
-                market: manifest.source.market, seed: settings.seed, symbolCount: settings.symbols,
-                universe: settings.universe == .established ? .established : .varied,
-                latencyMillis: settings.latencyMillis, weightLimit: settings.weightLimit, failRate: settings.failRate,
-                clock: settings.now.map { .fixed($0) } ?? .real)
-            let running = try await Simulator.start(configuration)
+            let running = try await Simulator.start(simulatorConfiguration(settings, market: manifest.source.market))
             simulator = running
             baseURL = running.baseURL
         }
@@ -45,6 +40,17 @@ struct Session {
         }
         return Session(
             manifest: manifest, client: client, archive: archive, simulator: simulator, clock: ElapsedClock(clock))
+    }
+
+    /// The embedded simulator's configuration for `source.simulator`.
+    static func simulatorConfiguration(_ settings: Manifest.SimulatorSettings, market: Market)
+        -> SimulatorConfiguration
+    {
+        SimulatorConfiguration(
+            market: market, seed: settings.seed, symbolCount: settings.symbols,
+            universe: settings.universe == .established ? .established : .varied,
+            latencyMillis: settings.latencyMillis, weightLimit: settings.weightLimit, failRate: settings.failRate,
+            clock: settings.now.map { .fixed($0) } ?? .real)
     }
 
     /// Where requests go, for messages.

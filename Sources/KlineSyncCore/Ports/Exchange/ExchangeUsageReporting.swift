@@ -15,10 +15,13 @@ public struct ExchangeUsage: Sendable, Hashable {
     public var bans: Int
     /// The budget and its minutes; nil when no request was sent.
     public var pacing: Report.Pacing?
+    /// When the last ban (HTTP 418) ends, in server ms; nil when there was none. Nothing may be sent before then.
+    public var bannedUntil: Int64?
 
-    public init(rateLimited: Int = 0, bans: Int = 0, pacing: Report.Pacing? = nil) {
+    public init(rateLimited: Int = 0, bans: Int = 0, pacing: Report.Pacing? = nil, bannedUntil: Int64? = nil) {
         self.rateLimited = rateLimited
         self.bans = bans
         self.pacing = pacing
+        self.bannedUntil = bannedUntil
     }
 }
