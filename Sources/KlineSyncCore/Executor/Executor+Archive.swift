@@ -38,14 +38,17 @@ extension Executor {
             cost.weight += fetched.weight
             cost.retries += fetched.retries
         }
-        let inside = files.filter { $0.range.start >= range.start && $0.range.end <= range.end }.sorted()
+        // Files overlapping the range (a range's first month may start before it: its file's earlier rows are
+        // dropped), in order.
+        let inside = files.filter { $0.range.end > range.start && $0.range.start < range.end }.sorted()
         guard let archive, !inside.isEmpty else { return try await rest(range) }
         var segments: [Segment] = []
         var cursor = range.start
-        for (index, period) in inside.enumerated() where period.range.start >= cursor {
-            if period.range.start > cursor { segments.append(.rest(TimeRange(start: cursor, end: period.range.start))) }
+        for (index, period) in inside.enumerated() where max(period.range.start, range.start) >= cursor {
+            let start = max(period.range.start, range.start)
+            if start > cursor { segments.append(.rest(TimeRange(start: cursor, end: start))) }
             segments.append(.file(index))
-            cursor = period.range.end
+            cursor = min(period.range.end, range.end)
         }
         if cursor < range.end { segments.append(.rest(TimeRange(start: cursor, end: range.end))) }
         // Files downloading ahead of the one being handed over: bounded by the symbol's memory share and the

@@ -32,25 +32,27 @@ public struct ArchivePlanning: Sendable, Hashable {
     /// The periods whose files would cover parts of `range` (open times of `interval`): whole months as monthly
     /// files, then whole days of what is left as daily files (intervals up to `1d`), each only when it is expected to
     /// be published and does not start before the month (day) of `listing`, where the exchange's bars are expected to
-    /// begin. Sorted by start.
+    /// begin. The month (day) in which the range starts counts too when the range runs past its end: its file's rows
+    /// before the range are dropped, and one file costs no weight where a REST request for the rest of the month
+    /// does. Sorted by start.
     public func periods(in range: TimeRange, interval: Interval, serverTime: Int64, listing: Int64?) -> [ArchivePeriod]
     {
         var chosen: [ArchivePeriod] = []
         var left: [TimeRange] = []
         var cursor = range.start
-        for period in Self.whole(.monthly, in: range) {
+        for period in Self.leading(.monthly, of: range) + Self.whole(.monthly, in: range) {
             let usable =
                 isExpected(period, interval: interval, serverTime: serverTime)
                 && listing.map { period.start >= ArchiveGranularity.monthly.period(containing: $0).start } ?? true
             guard usable else { continue }
             if period.start > cursor { left.append(TimeRange(start: cursor, end: period.start)) }
             chosen.append(period)
-            cursor = period.range.end
+            cursor = max(cursor, period.range.end)
         }
         if cursor < range.end { left.append(TimeRange(start: cursor, end: range.end)) }
         if ArchiveGranularity.daily.publishes(interval) {
             for piece in left {
-                for period in Self.whole(.daily, in: piece)
+                for period in Self.leading(.daily, of: piece) + Self.whole(.daily, in: piece)
                 where isExpected(period, interval: interval, serverTime: serverTime)
                     && listing.map({ period.start >= ArchiveGranularity.daily.period(containing: $0).start }) ?? true
                 {
@@ -59,6 +61,15 @@ public struct ArchivePlanning: Sendable, Hashable {
             }
         }
         return chosen.sorted()
+    }
+
+    /// The period of `granularity` in which `range` starts, when it starts after that period's start and the range
+    /// runs to the period's end or past it.
+    static func leading(_ granularity: ArchiveGranularity, of range: TimeRange) -> [ArchivePeriod] {
+        guard !range.isEmpty else { return [] }
+        let period = ArchivePeriod(granularity, containing: range.start)
+        guard period.start < range.start, period.range.end <= range.end else { return [] }
+        return [period]
     }
 
     /// The periods of `granularity` lying wholly inside `range`.

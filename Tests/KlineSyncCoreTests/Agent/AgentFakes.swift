@@ -31,7 +31,8 @@ final class MovingExchange: Exchange, RequestCounting, ResponseCounting, Exchang
         receive: ([Bar]) async throws -> Void
     ) async throws -> BarFetch {
         try await inner.fetchBars(
-            dataset, symbol: symbol, interval: interval, range: range, horizon: horizon, paging: paging, receive: receive)
+            dataset, symbol: symbol, interval: interval, range: range, horizon: horizon, paging: paging,
+            receive: receive)
     }
 }
 
