@@ -56,6 +56,30 @@ import Testing
         }
     }
 
+    /// Long writes (PostgreSQL's COPY path) of two datasets of one series land in their own series.
+    @Test(arguments: StoreBackend.all)
+    func longWritesOfTwoDatasetsStaySeparate(backend: StoreBackend) async throws {
+        try await backend.withStore { store, _ in
+            let trade = Fixtures.bars(1_500)
+            var mark = Fixtures.bars(1_200, from: Fixtures.hour.advance(Fixtures.start, by: 600))
+            for index in mark.indices { mark[index].close = "\(index).25" }
+            let counts = try await store.write(
+                SymbolWrite(
+                    market: .usdm, symbol: "BTCUSDT",
+                    series: [SeriesWrite(key: Self.btc, bars: trade), SeriesWrite(key: Self.btcMark, bars: mark)]))
+            #expect(counts == [WriteCounts(inserted: 1_500), WriteCounts(inserted: 1_200)])
+            // Overlapping the stored range: staged and merged, per series.
+            let again = try await store.write(
+                SymbolWrite(market: .usdm, symbol: "BTCUSDT", series: [SeriesWrite(key: Self.btcMark, bars: mark)]))
+            #expect(again == [WriteCounts(unchanged: 1_200)])
+            #expect(try await store.digest(of: Self.btc) == DigestBuilder.digest(bars: trade))
+            #expect(try await store.digest(of: Self.btcMark) == DigestBuilder.digest(bars: mark))
+            let summaries = try await store.summaries(market: .usdm)
+            #expect(summaries.map(\.barCount) == [1_500, 1_200])
+            #expect(summaries.last?.firstOpenTime == mark.first?.openTime)
+        }
+    }
+
     @Test(arguments: StoreBackend.all)
     func countsFundingInsertedUpdatedUnchangedAndDeleted(backend: StoreBackend) async throws {
         try await backend.withStore { store, _ in
