@@ -131,7 +131,9 @@ let package = Package(
             dependencies: [
                 "KlineSyncCore", "KlineSyncSQLite", "KlineSyncPostgres", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "KlineSyncBinanceTests",

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks the JSON Schemas against real documents with a real JSON Schema validator.
 
-- every examples/*.yaml must validate against schema/manifest.schema.json;
+- every examples/*.yaml and every good manifest in Tests/KlineSyncCoreTests/Fixtures/good/ must validate against
+  schema/manifest.schema.json;
 - every bad manifest in Tests/KlineSyncCoreTests/Fixtures/bad/ must get the verdict its `# schema:` line states
   (reject, or accept when only the loader can see the problem, such as an unset environment variable);
 - any JSON documents named with --plan / --report must validate against the plan / report schemas.
@@ -36,7 +37,10 @@ def verdict(ok, what):
         print("FAIL", what)
 
 manifest = load_schema("manifest.schema.json")
-for path in sorted(glob.glob(os.path.join(root, "examples", "*.yaml"))):
+good = sorted(glob.glob(os.path.join(root, "Tests", "KlineSyncCoreTests", "Fixtures", "good", "*.yaml")))
+if not good:
+    verdict(False, "no good manifests in Tests/KlineSyncCoreTests/Fixtures/good/")
+for path in sorted(glob.glob(os.path.join(root, "examples", "*.yaml"))) + good:
     with open(path) as f:
         doc = yaml.load(f, Loader=StringDates)
     errors = list(manifest.iter_errors(doc))

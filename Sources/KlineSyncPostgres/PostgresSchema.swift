@@ -1,9 +1,15 @@
 /// The klinesync PostgreSQL schema and its migrations.
 ///
 /// The same tables as the SQLite store: `meta` (lineage id, schema version), `series` (one row per symbol ×
-/// interval, with maintained `bar_count`, `first_open_time` and `last_open_time` so that summaries never scan
-/// bars), `bars`, `series_state` (listing floor), `empty_ranges`, `instruments` and `runs`; plus a view
-/// `klines` with the decimals cast to `numeric`, for people who query the database.
+/// interval × dataset, with maintained `bar_count`, `first_open_time` and `last_open_time` so that summaries never
+/// scan bars), `bars`, `series_state` (listing floor), `empty_ranges`, `funding_series` (one row per symbol, with
+/// maintained `event_count`, `first_funding_time` and `last_funding_time`), `funding_events`, `instruments` and
+/// `runs`; plus views `klines` and `funding_rates` with the decimals cast to `numeric` and a `timestamptz` beside
+/// each millisecond time, for people who query the database.
+///
+/// Version 1 had no datasets and no funding; version 2 adds them (and widens the `klines` view, keeping its
+/// columns). A version-1 database is migrated when a store first opens it for writing; a read-only store reads it
+/// as it is (`isLegacy`).
 ///
 /// Prices and volumes are `decimal_text`: `text` constrained to a plain decimal (optional `-`, digits, at most one
 /// `.`, no exponent), not `numeric`. `numeric` keeps the value and the scale but not the text: it stores `"00.10"`
@@ -11,15 +17,18 @@
 /// comes back and that a changed text is an update. Every stored value casts to `numeric` (the `klines` view).
 enum PostgresSchema {
     /// The schema version this build writes and understands. Every migration sets `meta.schema_version`.
-    static let currentVersion = 1
+    static let currentVersion = 2
+    /// The oldest version a read-only store reads without migrating it.
+    static let oldestReadable = 1
 
     /// Migration `n` is `migrations[n - 1]`: SQL run in one transaction, under the migration lock.
-    static let migrations = [v1]
+    static let migrations = [v1, v2]
 
     /// The plain-decimal rule of `DecimalText.isValid`, as a POSIX regular expression.
     static let decimalPattern = #"^-?([0-9]+\.?[0-9]*|\.[0-9]+)$"#
 
-    private static let v1 = """
+    /// The first schema, kept as it shipped: version-1 databases were made by it (tests make them with it too).
+    static let v1 = """
         CREATE DOMAIN decimal_text AS text CHECK (VALUE ~ '\(decimalPattern)');
         CREATE TABLE meta (
             key text PRIMARY KEY,
@@ -91,5 +100,44 @@ enum PostgresSchema {
                 b.volume::numeric AS volume, b.close_time, b.quote_volume::numeric AS quote_volume, b.trades,
                 b.taker_buy_base::numeric AS taker_buy_base, b.taker_buy_quote::numeric AS taker_buy_quote
             FROM bars b JOIN series s ON s.id = b.series_id;
+        """
+
+    /// Datasets in `series` (joining its unique key; existing series are trade klines), the funding tables, and the
+    /// read views (`klines` keeps every column of version 1, under the same names and types).
+    static let v2 = """
+        ALTER TABLE series ADD COLUMN dataset text NOT NULL DEFAULT 'klines';
+        ALTER TABLE series DROP CONSTRAINT series_exchange_market_symbol_interval_key;
+        ALTER TABLE series ADD CONSTRAINT series_exchange_market_symbol_interval_dataset_key
+            UNIQUE (exchange, market, symbol, interval, dataset);
+        CREATE TABLE funding_series (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            exchange text NOT NULL,
+            market text NOT NULL,
+            symbol text NOT NULL,
+            event_count bigint NOT NULL DEFAULT 0 CHECK (event_count >= 0),
+            first_funding_time bigint,
+            last_funding_time bigint,
+            UNIQUE (exchange, market, symbol)
+        );
+        CREATE TABLE funding_events (
+            series_id bigint NOT NULL REFERENCES funding_series (id),
+            funding_time bigint NOT NULL,
+            rate decimal_text NOT NULL,
+            mark_price decimal_text,
+            PRIMARY KEY (series_id, funding_time)
+        );
+        DROP VIEW IF EXISTS klines;
+        CREATE VIEW klines AS
+            SELECT s.exchange, s.market, s.symbol, s.dataset, s.interval, b.open_time,
+                to_timestamp(b.open_time / 1000.0) AS open_at, b.open::numeric AS open, b.high::numeric AS high,
+                b.low::numeric AS low, b.close::numeric AS close, b.volume::numeric AS volume, b.close_time,
+                b.quote_volume::numeric AS quote_volume, b.trades, b.taker_buy_base::numeric AS taker_buy_base,
+                b.taker_buy_quote::numeric AS taker_buy_quote
+            FROM bars b JOIN series s ON s.id = b.series_id;
+        CREATE VIEW funding_rates AS
+            SELECT f.exchange, f.market, f.symbol, e.funding_time,
+                to_timestamp(e.funding_time / 1000.0) AS funding_at, e.rate::numeric AS rate,
+                e.mark_price::numeric AS mark_price
+            FROM funding_events e JOIN funding_series f ON f.id = e.series_id;
         """
 }

@@ -9,6 +9,7 @@ extension PostgresStore {
         let operation = "read the series summaries of \(market.rawValue)"
         let url = displayName
         let logger = self.logger
+        let dataset = isLegacy ? "'klines'" : "s.dataset"
         return try await withTransaction(operation, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
             connection in
             var ranges: [Int64: [TimeRange]] = [:]
@@ -20,22 +21,32 @@ extension PostgresStore {
             for try await (id, start, end) in rangeRows.decode((Int64, Int64, Int64).self) {
                 ranges[id, default: []].append(TimeRange(start: start, end: end))
             }
-            let rows = try await connection.query(
-                """
-                SELECT s.id, s.exchange, s.symbol, s.interval, s.bar_count, s.first_open_time, s.last_open_time,
-                    st.listing_floor
-                FROM series s LEFT JOIN series_state st ON st.series_id = s.id
-                WHERE s.market = \(market.rawValue)
-                """, logger: logger)
+            var query = PostgresQuery(
+                unsafeSQL: """
+                    SELECT s.id, s.exchange, s.symbol, s.interval, \(dataset), s.bar_count, s.first_open_time,
+                        s.last_open_time, st.listing_floor
+                    FROM series s LEFT JOIN series_state st ON st.series_id = s.id
+                    WHERE s.market = $1
+                    """)
+            query.binds.append(market.rawValue)
+            let rows = try await connection.query(query, logger: logger)
             var summaries: [SeriesSummary] = []
-            let columns = (Int64, String, String, String, Int64, Int64?, Int64?, Int64?).self
-            for try await (id, exchange, symbol, intervalName, count, first, last, floor) in rows.decode(columns) {
+            let columns = (Int64, String, String, String, String, Int64, Int64?, Int64?, Int64?).self
+            for try await (id, exchange, symbol, intervalName, datasetName, count, first, last, floor)
+                in rows.decode(columns)
+            {
                 guard let interval = Interval(name: intervalName) else {
                     throw PostgresStoreError.failure(
                         .corruptRow(reason: "series has unknown interval '\(intervalName)'"), url: url,
                         operation: operation)
                 }
-                let key = SeriesKey(exchange: exchange, market: market, symbol: symbol, interval: interval)
+                guard let dataset = Dataset(rawValue: datasetName) else {
+                    throw PostgresStoreError.failure(
+                        .corruptRow(reason: "series has unknown dataset '\(datasetName)'"), url: url,
+                        operation: operation)
+                }
+                let key = SeriesKey(
+                    exchange: exchange, market: market, symbol: symbol, interval: interval, dataset: dataset)
                 summaries.append(
                     SeriesSummary(
                         key: key, firstOpenTime: first, lastOpenTime: last, barCount: count, listingFloor: floor,
@@ -52,8 +63,9 @@ extension PostgresStore {
     /// length.
     public func gaps(of key: SeriesKey) async throws -> [TimeRange] {
         let logger = self.logger
+        let legacy = isLegacy
         return try await withConnection("find the gaps of \(key.market.rawValue) \(key)") { connection in
-            guard let seriesID = try await Self.seriesID(for: key, creating: false, connection, logger) else {
+            guard let seriesID = try await Self.seriesID(for: key, legacy: legacy, connection, logger) else {
                 return []
             }
             var gaps: [TimeRange] = []
@@ -87,8 +99,9 @@ extension PostgresStore {
     /// The stored bars of a series in open-time order, optionally only those opening in `range`.
     public func bars(of key: SeriesKey, in range: TimeRange?) async throws -> [Bar] {
         let logger = self.logger
+        let legacy = isLegacy
         return try await withConnection("read the bars of \(key.market.rawValue) \(key)") { connection in
-            guard let seriesID = try await Self.seriesID(for: key, creating: false, connection, logger) else {
+            guard let seriesID = try await Self.seriesID(for: key, legacy: legacy, connection, logger) else {
                 return []
             }
             return try await Self.fetchBars(
@@ -105,6 +118,7 @@ extension PostgresStore {
     /// are rethrown unchanged.
     public func forEachBatch(of key: SeriesKey, _ body: @Sendable ([Bar]) throws -> Void) async throws {
         let logger = self.logger
+        let legacy = isLegacy
         // The batches are read in the bounded wait's own task; `body` is handed to it through a box that is
         // emptied before this call returns, so `body` never outlives it even when the wait ends early.
         try await withoutActuallyEscaping(body) { body in
@@ -114,7 +128,7 @@ extension PostgresStore {
                 "read the bars of \(key.market.rawValue) \(key)",
                 begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
             ) { connection in
-                guard let seriesID = try await Self.seriesID(for: key, creating: false, connection, logger) else {
+                guard let seriesID = try await Self.seriesID(for: key, legacy: legacy, connection, logger) else {
                     return
                 }
                 var start = Int64.min

@@ -13,14 +13,15 @@ extension PostgresStore {
         case klinesync(version: Int)
     }
 
-    /// Checks the schema, migrates it (writable opens only) and returns the lineage id.
+    /// Checks the schema, migrates it (writable opens only) and returns the lineage id and the schema version the
+    /// store reads (a read-only store reads a version-1 schema as it is, without migrating it).
     ///
     /// A writable open does all of it in one transaction that first takes a transaction-level advisory lock on the
     /// schema: two processes starting at once migrate once, the second waiting for the first and then finding the
     /// tables made. DDL is transactional in PostgreSQL, so a failed migration leaves nothing behind.
     static func prepareSchema(
         _ connection: PostgresConnection, schema: String?, url: String, readOnly: Bool, logger: Logger
-    ) async throws -> String {
+    ) async throws -> (lineage: String, version: Int) {
         let known = PostgresSchema.currentVersion
         if readOnly {
             switch try await inspect(connection, logger: logger) {
@@ -28,10 +29,10 @@ extension PostgresStore {
             case .foreign: throw PostgresStoreError.foreignDatabase(url: url)
             case .klinesync(let version) where version > known:
                 throw PostgresStoreError.newerSchema(url: url, found: version, known: known)
-            case .klinesync(let version) where version < known:
+            case .klinesync(let version) where version < PostgresSchema.oldestReadable:
                 throw PostgresStoreError.outdatedSchema(url: url, found: version, known: known)
-            case .klinesync:
-                return try await lineageID(connection, url: url, logger: logger)
+            case .klinesync(let version):
+                return (try await lineageID(connection, url: url, logger: logger), version)
             }
         }
 
@@ -70,7 +71,7 @@ extension PostgresStore {
             }
             let lineage = try await lineageID(connection, url: url, logger: logger)
             try await connection.query("COMMIT", logger: logger)
-            return lineage
+            return (lineage, known)
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             throw error

@@ -11,31 +11,38 @@ extension PostgresStore {
         let logger = self.logger
         if repair, isReadOnly { throw PostgresStoreError.failure(.readOnly, url: url, operation: operation) }
         let begin = repair ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        let dataset = isLegacy ? "'klines'" : "s.dataset"
         return try await withTransaction(operation, begin: begin) { connection in
             if repair {
                 try await connection.query(
                     "SELECT id FROM series WHERE market = \(market.rawValue) FOR UPDATE", logger: logger)
             }
-            let rows = try await connection.query(
-                """
-                SELECT s.id, s.exchange, s.symbol, s.interval, s.bar_count, s.first_open_time, s.last_open_time,
-                    c.counted, c.counted_first, c.counted_last
-                FROM series s CROSS JOIN LATERAL (
-                    SELECT count(*)::bigint AS counted, min(b.open_time) AS counted_first,
-                        max(b.open_time) AS counted_last
-                    FROM bars b WHERE b.series_id = s.id) c
-                WHERE s.market = \(market.rawValue)
-                """, logger: logger)
+            var query = PostgresQuery(
+                unsafeSQL: """
+                    SELECT s.id, s.exchange, s.symbol, s.interval, \(dataset), s.bar_count, s.first_open_time,
+                        s.last_open_time, c.counted, c.counted_first, c.counted_last
+                    FROM series s CROSS JOIN LATERAL (
+                        SELECT count(*)::bigint AS counted, min(b.open_time) AS counted_first,
+                            max(b.open_time) AS counted_last
+                        FROM bars b WHERE b.series_id = s.id) c
+                    WHERE s.market = $1
+                    """)
+            query.binds.append(market.rawValue)
+            let rows = try await connection.query(query, logger: logger)
             var results: [(Int64, SeriesRecount)] = []
-            let columns = (Int64, String, String, String, Int64, Int64?, Int64?, Int64, Int64?, Int64?).self
-            for try await (id, exchange, symbol, name, bars, first, last, counted, countedFirst, countedLast)
+            let columns = (Int64, String, String, String, String, Int64, Int64?, Int64?, Int64, Int64?, Int64?).self
+            for try await (
+                id, exchange, symbol, name, datasetName, bars, first, last, counted, countedFirst, countedLast
+            )
                 in rows.decode(columns)
             {
-                guard let interval = Interval(name: name) else {
+                guard let interval = Interval(name: name), let dataset = Dataset(rawValue: datasetName) else {
                     throw PostgresStoreError.failure(
-                        .corruptRow(reason: "series has unknown interval '\(name)'"), url: url, operation: operation)
+                        .corruptRow(reason: "series has unknown interval '\(name)' or dataset '\(datasetName)'"),
+                        url: url, operation: operation)
                 }
-                let key = SeriesKey(exchange: exchange, market: market, symbol: symbol, interval: interval)
+                let key = SeriesKey(
+                    exchange: exchange, market: market, symbol: symbol, interval: interval, dataset: dataset)
                 results.append(
                     (
                         id,

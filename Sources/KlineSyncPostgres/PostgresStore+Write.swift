@@ -8,7 +8,8 @@ extension PostgresStore {
     /// The write is checked first (symbol name, series that belong to it, ranges, decimal texts), then, per series
     /// in order: deletes `deleteRanges`, upserts bars (`PostgresBarUpsert`: inserted, updated when a stored bar differs,
     /// unchanged when identical), records the listing floor, merges the confirmed-empty ranges, then refreshes the
-    /// series counters. The instrument row, when given, is upserted in the same transaction.
+    /// series counters. The instrument row, when given, is upserted in the same transaction, and so is the funding
+    /// write after the series (`applyFunding`; its counts come last).
     public func write(_ batch: SymbolWrite) async throws -> [WriteCounts] {
         let operation = "write \(batch.market.rawValue) \(batch.symbol)"
         try checkOpen(operation)
@@ -31,6 +32,11 @@ extension PostgresStore {
             var counts: [WriteCounts] = []
             for series in batch.series {
                 counts.append(try await Self.apply(series, connection, logger))
+            }
+            if let funding = batch.funding {
+                counts.append(
+                    try await Self.applyFunding(
+                        funding, market: batch.market, symbol: batch.symbol, connection, logger))
             }
             // Committed only while the symbol's lock (when this store took one) is still held.
             if let locks, await locks.isLost(lockName) {
@@ -63,7 +69,7 @@ extension PostgresStore {
     private static func apply(_ series: SeriesWrite, _ connection: PostgresConnection, _ logger: Logger)
         async throws -> WriteCounts
     {
-        let seriesID = try await seriesID(for: series.key, creating: true, connection, logger)!
+        let seriesID = try await seriesID(for: series.key, creating: true, legacy: false, connection, logger)!
         var counts = WriteCounts()
 
         if !series.deleteRanges.isEmpty {
@@ -127,28 +133,41 @@ extension PostgresStore {
         return counts
     }
 
-    /// The row id of a series; with `creating`, the row is made when missing.
+    /// The row id of a series; with `creating`, the row is made when missing. A `legacy` (version-1) schema has
+    /// trade klines only and no dataset column.
     ///
     /// Two statements, not one `INSERT … RETURNING`: a row another transaction inserted concurrently is only
     /// visible to a statement that starts after that transaction committed (READ COMMITTED).
     static func seriesID(
-        for key: SeriesKey, creating: Bool, _ connection: PostgresConnection, _ logger: Logger
+        for key: SeriesKey, creating: Bool = false, legacy: Bool, _ connection: PostgresConnection, _ logger: Logger
     ) async throws -> Int64? {
         let market = key.market.rawValue
         let interval = key.interval.name
+        let dataset = key.dataset.rawValue
+        if legacy {
+            guard key.dataset == .klines else { return nil }
+            let rows = try await connection.query(
+                """
+                SELECT id FROM series
+                WHERE exchange = \(key.exchange) AND market = \(market) AND symbol = \(key.symbol)
+                    AND interval = \(interval)
+                """, logger: logger)
+            for try await id in rows.decode(Int64.self) { return id }
+            return nil
+        }
         if creating {
             try await connection.query(
                 """
-                INSERT INTO series (exchange, market, symbol, interval)
-                VALUES (\(key.exchange), \(market), \(key.symbol), \(interval))
-                ON CONFLICT (exchange, market, symbol, interval) DO NOTHING
+                INSERT INTO series (exchange, market, symbol, interval, dataset)
+                VALUES (\(key.exchange), \(market), \(key.symbol), \(interval), \(dataset))
+                ON CONFLICT (exchange, market, symbol, interval, dataset) DO NOTHING
                 """, logger: logger)
         }
         let rows = try await connection.query(
             """
             SELECT id FROM series
             WHERE exchange = \(key.exchange) AND market = \(market) AND symbol = \(key.symbol)
-                AND interval = \(interval)
+                AND interval = \(interval) AND dataset = \(dataset)
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { return id }
         return nil

@@ -28,6 +28,9 @@ public final class PostgresStore: Store {
     /// Whether the server has been answering; accesses after an outage fail fast until a probe reaches it.
     let health: ServerHealth
     private let lineage: String
+    /// The schema version: `PostgresSchema.currentVersion` once opened for writing (which migrates it); an older
+    /// one only on a read-only store.
+    let schemaVersion: Int
     private let runTask: Task<Void, Never>
     private let closed = ClosedFlag()
 
@@ -77,7 +80,7 @@ public final class PostgresStore: Store {
         }
         do {
             let readOnly = !createIfMissing
-            self.lineage = try await BoundedWait(deadline: timeouts.migration).run { attach in
+            (self.lineage, self.schemaVersion) = try await BoundedWait(deadline: timeouts.migration).run { attach in
                 attach(connection)
                 return try await PostgresStore.prepareSchema(
                     connection, schema: parsed.schema, url: redacted, readOnly: readOnly, logger: logger)
@@ -129,6 +132,10 @@ public final class PostgresStore: Store {
             logger.warning("the database connections did not close in time", metadata: ["database": "\(displayName)"])
         }
     }
+
+    /// Whether the schema is read as version 1 (a read-only store on an unmigrated database): no datasets but trade
+    /// klines, no funding tables.
+    var isLegacy: Bool { schemaVersion < 2 }
 
     /// Throws `.closed` after `close()`.
     func checkOpen(_ operation: String) throws {

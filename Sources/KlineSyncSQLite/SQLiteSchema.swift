@@ -3,13 +3,20 @@ import GRDB
 
 /// The klinesync SQLite schema and its migrations.
 ///
-/// Tables: `meta` (lineage id, schema version), `series` (one row per symbol × interval, with maintained
+/// Tables: `meta` (lineage id, schema version), `series` (one row per symbol × interval × dataset, with maintained
 /// `bar_count`, `first_open_time` and `last_open_time` so that summaries never scan bars), `bars` (decimals as
-/// TEXT exactly as sent), `series_state` (listing floor), `empty_ranges` (confirmed-empty ranges), `instruments`
-/// and `runs`.
+/// TEXT exactly as sent), `series_state` (listing floor), `empty_ranges` (confirmed-empty ranges),
+/// `funding_series` (one row per symbol, with maintained `event_count`, `first_funding_time` and
+/// `last_funding_time`), `funding_events`, `instruments` and `runs`. Views for people who query the database:
+/// `klines` and `funding_rates`, with the decimals as numbers (`REAL`) and a UTC timestamp beside each time.
+///
+/// Version 1 had no datasets and no funding; version 2 adds them. A version-1 file is migrated when it is first
+/// opened for writing (its series become trade klines); opened read-only, it is read as it is (`isLegacy`).
 enum SQLiteSchema {
     /// The schema version this build writes and understands. Every migration sets `meta.schema_version`.
-    static let currentVersion = 1
+    static let currentVersion = 2
+    /// The oldest version a read-only store reads without migrating it.
+    static let oldestReadable = 1
 
     /// What an existing file holds before any migration runs.
     enum Inspection: Equatable {
@@ -47,10 +54,70 @@ enum SQLiteSchema {
                 sql: "INSERT INTO meta (key, value) VALUES ('lineage_id', ?), ('schema_version', '1')",
                 arguments: [UUID().uuidString.lowercased()])
         }
+        // GRDB runs it with foreign keys off and checks them before it commits.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
-    private static let v1 = """
+    /// Datasets in `series`, where the dataset joins the unique key (so the table is rebuilt, keeping its ids); the
+    /// funding tables; the read views.
+    static let v2 = """
+        CREATE TABLE series_v2 (
+            id INTEGER PRIMARY KEY,
+            exchange TEXT NOT NULL,
+            market TEXT NOT NULL,
+            symbol TEXT NOT NULL,
+            interval TEXT NOT NULL,
+            dataset TEXT NOT NULL DEFAULT 'klines',
+            bar_count INTEGER NOT NULL DEFAULT 0 CHECK (bar_count >= 0),
+            first_open_time INTEGER,
+            last_open_time INTEGER,
+            UNIQUE (exchange, market, symbol, interval, dataset)
+        );
+        INSERT INTO series_v2 (id, exchange, market, symbol, interval, dataset, bar_count, first_open_time,
+            last_open_time)
+        SELECT id, exchange, market, symbol, interval, 'klines', bar_count, first_open_time, last_open_time
+        FROM series;
+        DROP TABLE series;
+        ALTER TABLE series_v2 RENAME TO series;
+        CREATE INDEX series_by_market ON series (market);
+        CREATE TABLE funding_series (
+            id INTEGER PRIMARY KEY,
+            exchange TEXT NOT NULL,
+            market TEXT NOT NULL,
+            symbol TEXT NOT NULL,
+            event_count INTEGER NOT NULL DEFAULT 0 CHECK (event_count >= 0),
+            first_funding_time INTEGER,
+            last_funding_time INTEGER,
+            UNIQUE (exchange, market, symbol)
+        );
+        CREATE TABLE funding_events (
+            series_id INTEGER NOT NULL REFERENCES funding_series (id),
+            funding_time INTEGER NOT NULL,
+            rate TEXT NOT NULL,
+            mark_price TEXT,
+            PRIMARY KEY (series_id, funding_time)
+        ) WITHOUT ROWID;
+        CREATE VIEW klines AS
+            SELECT s.exchange, s.market, s.symbol, s.dataset, s.interval, b.open_time,
+                datetime(b.open_time / 1000, 'unixepoch') AS open_at, CAST(b.open AS REAL) AS open,
+                CAST(b.high AS REAL) AS high, CAST(b.low AS REAL) AS low, CAST(b.close AS REAL) AS close,
+                CAST(b.volume AS REAL) AS volume, b.close_time, CAST(b.quote_volume AS REAL) AS quote_volume,
+                b.trades, CAST(b.taker_buy_base AS REAL) AS taker_buy_base,
+                CAST(b.taker_buy_quote AS REAL) AS taker_buy_quote
+            FROM bars b JOIN series s ON s.id = b.series_id;
+        CREATE VIEW funding_rates AS
+            SELECT f.exchange, f.market, f.symbol, e.funding_time,
+                datetime(e.funding_time / 1000, 'unixepoch') AS funding_at, CAST(e.rate AS REAL) AS rate,
+                CAST(e.mark_price AS REAL) AS mark_price
+            FROM funding_events e JOIN funding_series f ON f.id = e.series_id;
+        UPDATE meta SET value = '2' WHERE key = 'schema_version';
+        """
+
+    /// The first schema, kept as it shipped: version-1 databases were made by it (tests make them with it too).
+    static let v1 = """
         CREATE TABLE meta (
             key TEXT PRIMARY KEY NOT NULL,
             value TEXT NOT NULL

@@ -7,13 +7,14 @@ extension SQLiteStore {
     public func summaries(market: Market) async throws -> [SeriesSummary] {
         let path = self.path
         let operation = "read the series summaries of \(market.rawValue)"
+        let dataset = isLegacy ? "'klines'" : "s.dataset"
         return try await read(operation) { db in
             let ranges = try SQLiteStore.emptyRanges(market: market, db)
             let statement = try RawStatement(
                 db,
                 sql: """
                     SELECT s.id, s.exchange, s.symbol, s.interval, s.bar_count, s.first_open_time, s.last_open_time,
-                        st.listing_floor
+                        st.listing_floor, \(dataset)
                     FROM series s LEFT JOIN series_state st ON st.series_id = s.id
                     WHERE s.market = ?1
                     """)
@@ -27,8 +28,16 @@ extension SQLiteStore {
                         .corruptRow(reason: "series has unknown interval '\(intervalName)'"), path: path,
                         operation: operation)
                 }
+                let datasetName = statement.text(8)
+                guard let dataset = Dataset(rawValue: datasetName) else {
+                    statement.reset()
+                    throw SQLiteStoreError.failure(
+                        .corruptRow(reason: "series has unknown dataset '\(datasetName)'"), path: path,
+                        operation: operation)
+                }
                 let key = SeriesKey(
-                    exchange: statement.text(1), market: market, symbol: statement.text(2), interval: interval)
+                    exchange: statement.text(1), market: market, symbol: statement.text(2), interval: interval,
+                    dataset: dataset)
                 summaries.append(
                     SeriesSummary(
                         key: key, firstOpenTime: statement.optionalInt64(5), lastOpenTime: statement.optionalInt64(6),
@@ -62,8 +71,9 @@ extension SQLiteStore {
     /// series' primary-key range; `1M` walks the open times in Swift with `Interval.next`, as months differ in
     /// length.
     public func gaps(of key: SeriesKey) async throws -> [TimeRange] {
-        try await read("find the gaps of \(key.market.rawValue) \(key)") { db in
-            guard let seriesID = try SQLiteStore.seriesID(for: key, creating: false, db) else { return [] }
+        let legacy = isLegacy
+        return try await read("find the gaps of \(key.market.rawValue) \(key)") { db in
+            guard let seriesID = try SQLiteStore.seriesID(for: key, legacy: legacy, db) else { return [] }
             var gaps: [TimeRange] = []
             if let length = key.interval.fixedMillis {
                 let statement = try RawStatement(
@@ -99,8 +109,9 @@ extension SQLiteStore {
 
     /// The stored bars of a series in open-time order, optionally only those opening in `range`.
     public func bars(of key: SeriesKey, in range: TimeRange?) async throws -> [Bar] {
-        try await read("read the bars of \(key.market.rawValue) \(key)") { db in
-            guard let seriesID = try SQLiteStore.seriesID(for: key, creating: false, db) else { return [] }
+        let legacy = isLegacy
+        return try await read("read the bars of \(key.market.rawValue) \(key)") { db in
+            guard let seriesID = try SQLiteStore.seriesID(for: key, legacy: legacy, db) else { return [] }
             return try SQLiteStore.fetchBars(
                 seriesID: seriesID, from: range?.start ?? .min, to: range?.end ?? .max, limit: -1, db)
         }
@@ -113,8 +124,9 @@ extension SQLiteStore {
     /// the series (a digest always describes bars that were stored together). Errors thrown by `body` are
     /// rethrown unchanged.
     public func forEachBatch(of key: SeriesKey, _ body: @Sendable ([Bar]) throws -> Void) async throws {
+        let legacy = isLegacy
         try await read("read the bars of \(key.market.rawValue) \(key)") { db in
-            guard let seriesID = try SQLiteStore.seriesID(for: key, creating: false, db) else { return }
+            guard let seriesID = try SQLiteStore.seriesID(for: key, legacy: legacy, db) else { return }
             var start = Int64.min
             while true {
                 let batch = try SQLiteStore.fetchBars(

@@ -8,11 +8,13 @@ extension SQLiteStore {
     public func recount(market: Market, repair: Bool) async throws -> [SeriesRecount] {
         let path = self.path
         let operation = "\(repair ? "recount and repair" : "recount") the series of \(market.rawValue)"
+        let dataset = isLegacy ? "'klines'" : "s.dataset"
         let body: @Sendable (Database) throws -> [SeriesRecount] = { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT s.id, s.exchange, s.symbol, s.interval, s.bar_count, s.first_open_time, s.last_open_time,
+                    SELECT s.id, s.exchange, s.symbol, s.interval, \(dataset) AS dataset, s.bar_count,
+                        s.first_open_time, s.last_open_time,
                         (SELECT COUNT(*) FROM bars b WHERE b.series_id = s.id) AS counted,
                         (SELECT MIN(open_time) FROM bars b WHERE b.series_id = s.id) AS counted_first,
                         (SELECT MAX(open_time) FROM bars b WHERE b.series_id = s.id) AS counted_last
@@ -25,8 +27,15 @@ extension SQLiteStore {
                     throw SQLiteStoreError.failure(
                         .corruptRow(reason: "series has unknown interval '\(name)'"), path: path, operation: operation)
                 }
+                let datasetName: String = row["dataset"]
+                guard let dataset = Dataset(rawValue: datasetName) else {
+                    throw SQLiteStoreError.failure(
+                        .corruptRow(reason: "series has unknown dataset '\(datasetName)'"), path: path,
+                        operation: operation)
+                }
                 let key = SeriesKey(
-                    exchange: row["exchange"], market: market, symbol: row["symbol"], interval: interval)
+                    exchange: row["exchange"], market: market, symbol: row["symbol"], interval: interval,
+                    dataset: dataset)
                 let recount = SeriesRecount(
                     key: key,
                     maintained: .init(

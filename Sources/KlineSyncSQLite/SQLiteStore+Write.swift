@@ -7,7 +7,8 @@ extension SQLiteStore {
     ///
     /// Per series, in order: deletes `deleteRanges`, upserts bars (inserted, updated when a stored bar differs,
     /// unchanged when identical), records the listing floor, merges the confirmed-empty ranges, then refreshes the
-    /// series counters. The instrument row, when given, is upserted in the same transaction.
+    /// series counters. The instrument row, when given, is upserted in the same transaction, and so is the funding
+    /// write after the series (its counts come last).
     public func write(_ batch: SymbolWrite) async throws -> [WriteCounts] {
         let operation = "write \(batch.market.rawValue) \(batch.symbol)"
         do {
@@ -23,6 +24,9 @@ extension SQLiteStore {
             var counts: [WriteCounts] = []
             for series in batch.series {
                 counts.append(try SQLiteStore.apply(series, db))
+            }
+            if let funding = batch.funding {
+                counts.append(try SQLiteStore.apply(funding, market: batch.market, symbol: batch.symbol, db))
             }
             return counts
         }
@@ -74,7 +78,7 @@ extension SQLiteStore {
 
     /// Applies one series inside the symbol's transaction.
     private static func apply(_ series: SeriesWrite, _ db: Database) throws -> WriteCounts {
-        guard let seriesID = try seriesID(for: series.key, creating: true, db) else {
+        guard let seriesID = try seriesID(for: series.key, creating: true, legacy: false, db) else {
             throw WriteRefusal(reason: "series \(series.key): its row could not be created")
         }
         var counts = WriteCounts()
@@ -134,30 +138,35 @@ extension SQLiteStore {
         return counts
     }
 
-    /// The row id of a series; with `creating`, the row is made when missing.
-    static func seriesID(for key: SeriesKey, creating: Bool, _ db: Database) throws -> Int64? {
+    /// The row id of a series; with `creating`, the row is made when missing. A `legacy` (version-1) file has trade
+    /// klines only and no dataset column.
+    static func seriesID(for key: SeriesKey, creating: Bool = false, legacy: Bool, _ db: Database) throws -> Int64? {
+        if legacy && key.dataset != .klines { return nil }
         if creating {
             let insert = try RawStatement(
                 db,
                 sql: """
-                    INSERT INTO series (exchange, market, symbol, interval) VALUES (?1, ?2, ?3, ?4)
-                    ON CONFLICT (exchange, market, symbol, interval) DO NOTHING
+                    INSERT INTO series (exchange, market, symbol, interval, dataset) VALUES (?1, ?2, ?3, ?4, ?5)
+                    ON CONFLICT (exchange, market, symbol, interval, dataset) DO NOTHING
                     """)
             bind(key, to: insert)
             try insert.execute()
         }
         let select = try RawStatement(
-            db, sql: "SELECT id FROM series WHERE exchange = ?1 AND market = ?2 AND symbol = ?3 AND interval = ?4")
-        bind(key, to: select)
+            db,
+            sql: "SELECT id FROM series WHERE exchange = ?1 AND market = ?2 AND symbol = ?3 AND interval = ?4"
+                + (legacy ? "" : " AND dataset = ?5"))
+        bind(key, to: select, dataset: !legacy)
         defer { select.reset() }
         return try select.step() ? select.int64(0) : nil
     }
 
-    private static func bind(_ key: SeriesKey, to statement: RawStatement) {
+    private static func bind(_ key: SeriesKey, to statement: RawStatement, dataset: Bool = true) {
         statement.bind(1, key.exchange)
         statement.bind(2, key.market.rawValue)
         statement.bind(3, key.symbol)
         statement.bind(4, key.interval.name)
+        if dataset { statement.bind(5, key.dataset.rawValue) }
     }
 
     /// Replaces the series' confirmed-empty ranges with the union of the stored and the new ones.

@@ -17,6 +17,9 @@ public final class SQLiteStore: Store {
 
     let pool: DatabasePool
     private let lineage: String
+    /// The schema version of the file: `SQLiteSchema.currentVersion` once opened for writing (which migrates it);
+    /// an older one only on a read-only store.
+    let schemaVersion: Int
     private let closed = ClosedFlag()
     /// The writer lock this store holds while open for writing (see `SQLiteConnector`); released by `close()`.
     private let writerLock: WriterLock?
@@ -70,7 +73,8 @@ public final class SQLiteStore: Store {
         }
         self.pool = pool
         do {
-            self.lineage = try SQLiteStore.prepareSchema(pool, path: path, readOnly: !createIfMissing)
+            (self.lineage, self.schemaVersion) = try SQLiteStore.prepareSchema(
+                pool, path: path, readOnly: !createIfMissing)
         } catch {
             try? pool.close()
             if let error = error as? SQLiteStoreError { throw error }
@@ -96,15 +100,17 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// Checks what the file holds, migrates it (writable opens only) and returns the lineage id.
-    private static func prepareSchema(_ pool: DatabasePool, path: String, readOnly: Bool) throws -> String {
+    /// Checks what the file holds, migrates it (writable opens only) and returns the lineage id and the schema
+    /// version the store reads. A read-only store reads a version-1 file as it is, without migrating it.
+    private static func prepareSchema(_ pool: DatabasePool, path: String, readOnly: Bool) throws -> (String, Int) {
         let known = SQLiteSchema.currentVersion
-        switch try pool.read(SQLiteSchema.inspect) {
+        let inspection = try pool.read(SQLiteSchema.inspect)
+        switch inspection {
         case .foreign:
             throw SQLiteStoreError.foreignDatabase(path: path)
         case .klinesync(let version) where version > known:
             throw SQLiteStoreError.newerSchema(path: path, found: version, known: known)
-        case .klinesync(let version) where version < known && readOnly:
+        case .klinesync(let version) where version < SQLiteSchema.oldestReadable && readOnly:
             throw SQLiteStoreError.outdatedSchema(path: path, found: version, known: known)
         case .empty where readOnly:
             throw SQLiteStoreError.missing(path: path)
@@ -115,8 +121,13 @@ public final class SQLiteStore: Store {
         guard let lineage = try pool.read(SQLiteSchema.lineageID) else {
             throw SQLiteStoreError.cannotOpen(path: path, reason: "the meta table has no lineage id")
         }
-        return lineage
+        if readOnly, case .klinesync(let version) = inspection { return (lineage, version) }
+        return (lineage, known)
     }
+
+    /// Whether the file is read as version 1 (a read-only store on an unmigrated file): no datasets but trade
+    /// klines, no funding tables.
+    var isLegacy: Bool { schemaVersion < 2 }
 
     /// The lineage id made when the database was created.
     public func lineageID() async throws -> String {

@@ -1,7 +1,8 @@
 import Crypto
 import Synchronization
 
-/// Builds the SHA-256 digest of a series: each bar's `canonicalText` followed by a newline, in open-time order.
+/// Builds the SHA-256 digest of a series: each bar's `canonicalText` followed by a newline, in open-time order (or
+/// of a funding history: each event's `canonicalText`, in funding-time order).
 public final class DigestBuilder: Sendable {
     private let hasher = Mutex(SHA256())
 
@@ -11,6 +12,20 @@ public final class DigestBuilder: Sendable {
     public func add(_ bar: Bar) {
         let line = bar.canonicalText + "\n"
         hasher.withLock { $0.update(data: Array(line.utf8)) }
+    }
+
+    /// Adds the next funding event (in funding-time order).
+    public func add(_ rate: FundingRate) {
+        let line = rate.canonicalText + "\n"
+        hasher.withLock { $0.update(data: Array(line.utf8)) }
+    }
+
+    /// SHA-256 over the canonical text of `rates` (`FundingRate.canonicalText`, one line each), in the order given:
+    /// the digest of a funding history when they ascend by funding time.
+    public static func digest(of rates: [FundingRate]) -> String {
+        let builder = DigestBuilder()
+        for rate in rates { builder.add(rate) }
+        return builder.finish()
     }
 
     /// The lowercase hex digest.

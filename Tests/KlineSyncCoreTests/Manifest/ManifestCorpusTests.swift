@@ -49,6 +49,27 @@ struct ManifestCorpusTests {
         #expect(manifest.digest.count == 64)
     }
 
+    /// Valid manifests that `schema/check.py` also checks against the JSON Schema (`Fixtures/good/`).
+    @Test(arguments: [
+        (
+            "env-database.yaml", ["KLINESYNC_DB": "postgres://u:p@db:5432/k"],
+            DatabaseLocation.postgres(url: "postgres://u:p@db:5432/k")
+        ),
+        ("env-database-default.yaml", [:], .sqlite(path: "data/spot.sqlite")),
+    ])
+    func loadsADatabaseLocationFromTheEnvironment(
+        _ name: String, _ environment: [String: String], _ expected: DatabaseLocation
+    ) throws {
+        let path = Self.target.appendingPathComponent("Fixtures/good/\(name)").path
+        let manifest = try Manifest.load(path: path, environment: environment)
+        if case .sqlite(let stored) = expected {
+            #expect(
+                manifest.database == .sqlite(path: Self.target.appendingPathComponent("Fixtures/good/\(stored)").path))
+        } else {
+            #expect(manifest.database == expected)
+        }
+    }
+
     @Test func missingFileIsAnError() {
         let error = #expect(throws: ManifestError.self) {
             try Manifest.load(path: "/nonexistent/klinesync.yaml", environment: [:])

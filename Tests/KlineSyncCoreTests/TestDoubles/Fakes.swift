@@ -11,6 +11,8 @@ final class InMemoryStore: Store {
     }
 
     let state = Mutex<[SeriesKey: SeriesData]>([:])
+    /// Funding events by market and symbol, by funding time.
+    let funding = Mutex<[String: [Int64: FundingRate]]>([:])
     let displayName = "memory"
 
     func lineageID() async throws -> String { "memory-lineage" }
@@ -57,8 +59,55 @@ final class InMemoryStore: Store {
         }.sorted { $0.key < $1.key }
     }
 
+    func fundingSummaries(market: Market) async throws -> [FundingSummary] {
+        funding.withLock { all in
+            all.compactMap { name, events -> FundingSummary? in
+                let parts = name.split(separator: " ")
+                guard parts[0] == market.rawValue else { return nil }
+                return FundingSummary(
+                    market: market, symbol: String(parts[1]), count: Int64(events.count),
+                    firstFundingTime: events.keys.min(), lastFundingTime: events.keys.max())
+            }.sorted { $0.symbol < $1.symbol }
+        }
+    }
+
+    func fundingRates(market: Market, symbol: String, in range: TimeRange?) async throws -> [FundingRate] {
+        funding.withLock { all in
+            (all["\(market.rawValue) \(symbol)"]?.values.filter { range?.contains($0.fundingTime) ?? true } ?? [])
+                .sorted { $0.fundingTime < $1.fundingTime }
+        }
+    }
+
+    /// Applies the funding write of `batch` to `all` and counts what changed.
+    private static func applyFunding(
+        _ write: FundingWrite, of batch: SymbolWrite, to all: inout [String: [Int64: FundingRate]]
+    )
+        -> WriteCounts
+    {
+        let name = "\(batch.market.rawValue) \(batch.symbol)"
+        var events = all[name] ?? [:]
+        var counts = WriteCounts()
+        for range in write.deleteRanges {
+            for time in events.keys where range.contains(time) {
+                events[time] = nil
+                counts.deleted += 1
+            }
+        }
+        for rate in write.rates {
+            if let old = events[rate.fundingTime] {
+                if old == rate { counts.unchanged += 1 } else { counts.updated += 1 }
+            } else {
+                counts.inserted += 1
+            }
+            events[rate.fundingTime] = rate
+        }
+        all[name] = events
+        return counts
+    }
+
     func write(_ batch: SymbolWrite) async throws -> [WriteCounts] {
-        try state.withLock { all in
+        if let problem = batch.funding?.firstMalformedDecimal { throw WriteRefusal(reason: problem) }
+        let seriesCounts = try state.withLock { all in
             var results: [WriteCounts] = []
             for write in batch.series {
                 var data = all[write.key] ?? SeriesData()
@@ -87,6 +136,9 @@ final class InMemoryStore: Store {
             }
             return results
         }
+        // Applied once the series went in, so a failed series write keeps no funding either.
+        guard let write = batch.funding else { return seriesCounts }
+        return seriesCounts + [funding.withLock { Self.applyFunding(write, of: batch, to: &$0) }]
     }
 
     /// The runs recorded, in order.

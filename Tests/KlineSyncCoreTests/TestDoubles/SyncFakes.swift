@@ -80,6 +80,12 @@ final class SharedMemoryStore: Store, SymbolLocking {
     func recount(market: Market, repair: Bool) async throws -> [SeriesRecount] {
         try await inner.recount(market: market, repair: repair)
     }
+    func fundingSummaries(market: Market) async throws -> [FundingSummary] {
+        try await inner.fundingSummaries(market: market)
+    }
+    func fundingRates(market: Market, symbol: String, in range: TimeRange?) async throws -> [FundingRate] {
+        try await inner.fundingRates(market: market, symbol: symbol, in: range)
+    }
     func write(_ batch: SymbolWrite) async throws -> [WriteCounts] { try await inner.write(batch) }
     func recordRun(_ run: RunRecord) async throws { try await inner.recordRun(run) }
     func close() async throws {}

@@ -89,7 +89,7 @@ import Testing
             try await queue.write { try $0.execute(sql: "UPDATE meta SET value = '99' WHERE key = 'schema_version'") }
             try queue.close()
             let error = try #require(throws: SQLiteStoreError.self) { try SQLiteStore(path: path) }
-            #expect(error.description.contains("schema version 99 is newer than this klinesync knows (1)"))
+            #expect(error.description.contains("schema version 99 is newer than this klinesync knows (2)"))
         }
     }
 
@@ -279,7 +279,7 @@ import Testing
         // The writer stays open, so its commits (the schema too) may still be in the -wal file only.
         let writer = try SQLiteStore(path: path)
         _ = try await writer.write(Fixtures.write(Fixtures.key(), bars: Fixtures.bars(3)))
-        #expect(try SQLiteFile.inspect(path) == .klinesync(version: 1))
+        #expect(try SQLiteFile.inspect(path) == .klinesync(version: 2))
         let reader = try SQLiteStore(path: path, createIfMissing: false)
         #expect(try await reader.summaries(market: .usdm).map(\.barCount) == [3])
         try await reader.close()

@@ -29,8 +29,18 @@ public protocol Store: Sendable {
     /// Instruments stored for a market.
     func instruments(market: Market) async throws -> [Instrument]
 
+    /// Summaries of the funding history of every symbol on `market` that has a funding row, from maintained
+    /// counters only (no scan of the events). Sorted by symbol.
+    func fundingSummaries(market: Market) async throws -> [FundingSummary]
+
+    /// The stored funding events of a symbol in ascending funding time, optionally only those in `range`.
+    func fundingRates(market: Market, symbol: String, in range: TimeRange?) async throws -> [FundingRate]
+
     /// Applies everything of one symbol in one transaction: all of it or nothing.
-    /// Returns what changed for each `SeriesWrite`, in the batch's order.
+    ///
+    /// Returns what changed: one `WriteCounts` for each `SeriesWrite`, in the batch's order, followed by one for
+    /// the funding write when `batch.funding` is set. A bar, rate or mark price that is not a plain decimal refuses
+    /// the whole write (a `StoreFailure` of kind `.invalidWrite`).
     func write(_ batch: SymbolWrite) async throws -> [WriteCounts]
 
     /// Inserts or updates a run record.
@@ -68,5 +78,11 @@ extension Store {
             for bar in bars { builder.add(bar) }
         }
         return builder.finish()
+    }
+
+    /// SHA-256 digest of a symbol's funding history: its events' `FundingRate.canonicalText` lines in funding-time
+    /// order (`DigestBuilder.digest(of:)`).
+    public func fundingDigest(market: Market, symbol: String) async throws -> String {
+        DigestBuilder.digest(of: try await fundingRates(market: market, symbol: symbol, in: nil))
     }
 }

@@ -1,9 +1,10 @@
 extension SymbolWrite {
     /// Refuses a write that does not belong together, before any of it is sent to a database: a symbol name the
-    /// exchange rules do not allow, an instrument or a series of another symbol, an empty or inverted range.
+    /// exchange rules do not allow, an instrument or a series of another symbol, an empty or inverted range, a
+    /// funding rate or mark price that is not a plain decimal.
     ///
-    /// Malformed decimals are refused by the stores' bulk write paths (`Bar.firstMalformedDecimal(in:)`), batch by
-    /// batch, inside the transaction.
+    /// Malformed bar decimals are refused by the stores' bulk write paths (`Bar.firstMalformedDecimal(in:)`), batch
+    /// by batch, inside the transaction.
     ///
     /// - Throws: `WriteRefusal` saying what is wrong.
     public func validate() throws(WriteRefusal) {
@@ -21,6 +22,14 @@ extension SymbolWrite {
             }
             for range in series.deleteRanges + series.emptyRanges where range.isEmpty {
                 throw WriteRefusal(reason: "series \(series.key): empty or inverted range \(range.start)…\(range.end)")
+            }
+        }
+        if let funding {
+            for range in funding.deleteRanges where range.isEmpty {
+                throw WriteRefusal(reason: "funding of \(symbol): empty or inverted range \(range.start)…\(range.end)")
+            }
+            if let problem = funding.firstMalformedDecimal {
+                throw WriteRefusal(reason: "funding of \(symbol): \(problem)")
             }
         }
     }

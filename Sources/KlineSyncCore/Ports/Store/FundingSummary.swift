@@ -1,0 +1,22 @@
+/// What a store holds of one symbol's funding history, from maintained counters (no scan of the events).
+public struct FundingSummary: Sendable, Hashable, Codable {
+    /// The market of the symbol.
+    public var market: Market
+    /// The symbol, such as `BTCUSDT`.
+    public var symbol: String
+    /// How many funding events are stored.
+    public var count: Int64
+    /// The first stored funding time (ms); nil when none is stored.
+    public var firstFundingTime: Int64?
+    /// The last stored funding time (ms); nil when none is stored.
+    public var lastFundingTime: Int64?
+
+    /// A summary of `count` events of `symbol` on `market` from `first` to `last`.
+    public init(market: Market, symbol: String, count: Int64, firstFundingTime: Int64?, lastFundingTime: Int64?) {
+        self.market = market
+        self.symbol = symbol
+        self.count = count
+        self.firstFundingTime = firstFundingTime
+        self.lastFundingTime = lastFundingTime
+    }
+}
