@@ -45,7 +45,26 @@ public final class BinanceArchive: ArchiveSource, Sendable {
         self.requestTimeout = requestTimeout
     }
 
-    /// Shuts down the HTTP client. Call once, after the last fetch.
+    /// An archive client over `httpClient`, which the caller owns and shuts down after the last fetch.
+    public init(
+        baseURL: String, concurrency: Int = 16, retry: RetryPolicy = .default, httpClient: HTTPClient,
+        clock: some Clock<Duration> = ContinuousClock(), logger: Logger, requestTimeout: Duration = .seconds(120)
+    ) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.httpClient = httpClient
+        self.ownsHTTPClient = false
+        self.slots = DownloadSlots(count: concurrency)
+        self.retry = retry
+        var logger = logger
+        logger[metadataKey: "source"] = "archive"
+        self.logger = logger
+        self.clock = ClientClock(clock)
+        self.requestTimeout = requestTimeout
+    }
+
+    /// Shuts down the HTTP client when this archive client made it. Call once, after the last fetch.
     public func shutdown() async throws {
         if ownsHTTPClient { try await httpClient.shutdown() }
     }

@@ -21,7 +21,7 @@ extension Agent {
             let connection = try await environment.connect(manifest)
             let sync = Sync(
                 manifest: manifest, exchange: connection.exchange, database: connection.database,
-                endpoint: connection.endpoint, logger: logger)
+                archive: connection.archive, endpoint: connection.endpoint, logger: logger)
             result = await sync.apply(
                 Sync.ApplyOptions(
                     runID: runID, lockTimeout: configuration.lockTimeout, memoryBars: configuration.memoryBars,

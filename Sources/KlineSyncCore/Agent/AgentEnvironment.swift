@@ -17,6 +17,8 @@ public struct AgentConnection: Sendable {
     public var exchange: any Exchange
     /// The database.
     public var database: any StoreConnector
+    /// The archive (DESIGN §8), nil without one.
+    public var archive: (any ArchiveSource)?
     /// Where requests go, for messages.
     public var endpoint: String
     /// Releases what the cycle used (the exchange client).
@@ -24,11 +26,12 @@ public struct AgentConnection: Sendable {
 
     /// A connection; `close` runs after the cycle.
     public init(
-        exchange: any Exchange, database: any StoreConnector, endpoint: String,
+        exchange: any Exchange, database: any StoreConnector, archive: (any ArchiveSource)? = nil, endpoint: String,
         close: @escaping @Sendable () async -> Void = {}
     ) {
         self.exchange = exchange
         self.database = database
+        self.archive = archive
         self.endpoint = endpoint
         self.close = close
     }

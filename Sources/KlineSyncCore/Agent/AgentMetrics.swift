@@ -55,14 +55,27 @@ public final class AgentMetrics: Sendable {
         var written: [String: Int] = [:]
         for symbol in report.symbols {
             for series in symbol.series {
-                written[series.interval, default: 0] += series.barsInserted + series.barsUpdated
+                let dataset = (series.dataset ?? .klines).rawValue
+                written["\(dataset) \(series.interval)", default: 0] += series.barsInserted + series.barsUpdated
             }
+        }
+        // Archive files by outcome: `verified`, or the reason the file's range went to REST.
+        var files: [String: Int] = [:]
+        if let archive = report.totals.archive {
+            files["verified"] = archive.filesVerified
+            for (reason, count) in archive.fallbacks { files[reason, default: 0] += count }
         }
         let codes = responses ?? (report.totals.requests > 0 ? ["unknown": report.totals.requests] : [:])
         labelled.withLock { state in
-            for (interval, count) in written where count > 0 {
-                counter(&state.barsWritten, interval, label: "klinesync_bars_written_total") {
-                    [("dataset", Self.klinesDataset), ("interval", interval)]
+            for (name, count) in written where count > 0 {
+                let parts = name.split(separator: " ").map(String.init)
+                counter(&state.barsWritten, name, label: "klinesync_bars_written_total") {
+                    [("dataset", parts[0]), ("interval", parts[1])]
+                }.increment(by: count)
+            }
+            for (outcome, count) in files where count > 0 {
+                counter(&state.requests, "archive \(outcome)", label: "klinesync_requests_total") {
+                    [("source", "archive"), ("code", outcome)]
                 }.increment(by: count)
             }
             for (code, count) in codes where count > 0 {

@@ -24,20 +24,24 @@ enum SeriesCloses {
         -> [SeriesLagKey: Int64?]
     {
         let intervals = manifest.intervals.filter { $0.until == nil }.map(\.interval)
-        let symbols = instruments.filter { manifest.symbols.matches($0) }.map(\.symbol)
-        var last: [String: [String: Int64]] = [:]
+        let owners = Planner.seriesOwners(
+            instruments.filter { manifest.symbols.matches($0) && Instrument.isValidSymbol($0.symbol) }
+                .sorted { $0.symbol < $1.symbol }, datasets: manifest.datasets)
+        var last: [SeriesKey: Int64] = [:]
         for summary in summaries {
-            if let open = summary.lastOpenTime {
-                last[summary.key.symbol, default: [:]][summary.key.interval.name] = open
-            }
+            if let open = summary.lastOpenTime { last[summary.key] = open }
         }
         var result: [SeriesLagKey: Int64?] = [:]
-        for symbol in symbols {
+        for owner in owners {
             for interval in intervals {
-                let open = last[symbol]?[interval.name]
+                let key = SeriesKey(
+                    market: manifest.source.market, symbol: owner.symbol, interval: interval, dataset: owner.dataset)
+                let open = last[key]
                 // `updateValue`: a subscript assignment of nil would drop the series instead of keeping "none stored".
                 result.updateValue(
-                    open.map { interval.next($0) }, forKey: SeriesLagKey(symbol: symbol, interval: interval.name))
+                    open.map { interval.next($0) },
+                    forKey: SeriesLagKey(
+                        symbol: owner.symbol, dataset: owner.dataset.rawValue, interval: interval.name))
             }
         }
         return result

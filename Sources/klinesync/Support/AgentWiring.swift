@@ -11,6 +11,8 @@ import Synchronization
 /// across cycles, and the last N report files.
 final class AgentWiring: AgentEnvironment {
     private let httpClient = BinanceClient.makeHTTPClient(concurrency: 256)
+    /// The archive's connections, shared by the cycles as the exchange's are.
+    private let archiveHTTPClient = BinanceClient.makeHTTPClient(concurrency: 64)
     private let logger: Logger
     /// The embedded simulator and the settings it was started with; restarted when a reload changes them.
     private let simulator = Mutex<(settings: Manifest.SimulatorSettings, market: Market, running: RunningSimulator)?>(
@@ -29,8 +31,19 @@ final class AgentWiring: AgentEnvironment {
         let client = BinanceClient(
             market: manifest.source.market, baseURL: baseURL, pacing: manifest.pacing.client,
             retry: manifest.retry.policy, httpClient: httpClient, logger: logger)
+        let archiveURL: String? =
+            switch manifest.source.archiveSource {
+            case .url(let url): url
+            case .embedded: baseURL
+            case nil: nil
+            }
+        let archive = archiveURL.map {
+            BinanceArchive(
+                baseURL: $0, concurrency: manifest.pacing.archiveConcurrency, retry: manifest.retry.policy,
+                httpClient: archiveHTTPClient, logger: logger)
+        }
         return AgentConnection(
-            exchange: client, database: StoreOpener.connector(manifest.database),
+            exchange: client, database: StoreOpener.connector(manifest.database), archive: archive,
             endpoint: endpoint ?? client.baseURL, close: { try? await client.shutdown() })
     }
 
@@ -49,6 +62,7 @@ final class AgentWiring: AgentEnvironment {
         let running = simulator.withLock { $0.take() }
         await running?.running.stop()
         try? await httpClient.shutdown()
+        try? await archiveHTTPClient.shutdown()
     }
 
     /// The embedded simulator for these settings, started on first use (cycles never overlap, so no two calls race).
