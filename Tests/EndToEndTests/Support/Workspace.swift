@@ -63,11 +63,14 @@ struct Workspace {
     // MARK: the database
 
     /// The stored bars of one series, in open-time order (none when the database does not exist).
-    func storedBars(_ symbol: String, _ interval: Interval, market: Market = .usdm) async throws -> [Bar] {
+    func storedBars(_ symbol: String, _ interval: Interval, market: Market = .usdm, dataset: Dataset = .klines)
+        async throws -> [Bar]
+    {
         guard FileManager.default.fileExists(atPath: databasePath) else { return [] }
         let store = try SQLiteStore(path: databasePath, createIfMissing: false)
         do {
-            let bars = try await store.bars(of: SeriesKey(market: market, symbol: symbol, interval: interval), in: nil)
+            let key = SeriesKey(market: market, symbol: symbol, interval: interval, dataset: dataset)
+            let bars = try await store.bars(of: key, in: nil)
             try await store.close()
             return bars
         } catch {
