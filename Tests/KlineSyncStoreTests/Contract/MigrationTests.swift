@@ -7,8 +7,10 @@ import Testing
 
 @testable import KlineSyncPostgres
 
-/// A version-1 database made by klinesync before datasets existed (`Fixtures/v1-usdm.sqlite`, written by
-/// `klinesync apply Fixtures/v1-usdm.yaml` at the commit before schema version 2), read as it is and migrated.
+/// A version-1 database as klinesync made it before datasets existed (`Fixtures/v1-usdm.sqlite`: the bars of
+/// `klinesync apply Fixtures/v1-usdm.yaml`, in a file laid out by the version-1 DDL of the commit before schema
+/// version 2; `Fixtures/make-v1-fixture.sh` rebuilds it), read as it is and migrated. The digests below were printed
+/// by a version-1 build's `status --json`.
 @Suite struct MigrationTests {
     /// The fixture's series, bar counts and digests, as `klinesync status --json` printed them when it was made.
     static let expected: [(symbol: String, interval: String, bars: Int64, digest: String)] = [
