@@ -25,7 +25,8 @@ struct PostgresOutageTests {
 
     /// Waits until `count` symbols are committed (read with psql), so the crash comes mid-run.
     static func waitForCommits(_ count: Int, in cluster: ThrowawayPostgres, run: RunningCLI) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+        // Generous: under a full parallel test run on 2 cores the apply is starved for seconds at a time.
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline, run.isRunning {
             let committed = try await cluster.query(
                 "SELECT count(DISTINCT symbol) FROM series WHERE bar_count > 0")

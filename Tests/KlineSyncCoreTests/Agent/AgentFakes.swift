@@ -73,7 +73,7 @@ extension ManualClock {
     func advance(untilCycles count: Int, of environment: FakeAgentEnvironment) async throws {
         let start = ContinuousClock.now
         while environment.cycles < count {
-            if ContinuousClock.now - start > .seconds(60) { throw TimedOut() }
+            if ContinuousClock.now - start > .seconds(300) { throw TimedOut() }
             if sleeperCount > 0 {
                 advanceToNextDeadline()
             } else {
