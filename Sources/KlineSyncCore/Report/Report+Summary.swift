@@ -16,13 +16,19 @@ extension Report {
     }
 
     /// `Applied: 12 symbols ok, 1 failed — 6000 bars inserted, 0 updated, 0 deleted; 60 requests, weight 300, 4.2s.`
+    /// A run that used the archive adds `, 24 archive files verified` (and how many fell back to REST).
     public var summaryLine: String {
         var parts = ["\(totals.symbolsOk) symbol\(totals.symbolsOk == 1 ? "" : "s") ok"]
         if totals.symbolsFailed > 0 { parts.append("\(totals.symbolsFailed) failed") }
         if totals.symbolsSkipped > 0 { parts.append("\(totals.symbolsSkipped) skipped") }
         let verb = status == .ok ? "Applied" : status == .partial ? "Partly applied" : "Nothing applied"
+        var files = ""
+        if let archive = totals.archive, archive.filesVerified + archive.filesFallenBack > 0 {
+            files = ", \(archive.filesVerified) archive file\(archive.filesVerified == 1 ? "" : "s") verified"
+            if archive.filesFallenBack > 0 { files += " (\(archive.filesFallenBack) fell back to REST)" }
+        }
         return "\(verb): \(parts.joined(separator: ", ")) — \(totals.barsInserted) bars inserted, "
             + "\(totals.barsUpdated) updated, \(totals.barsDeleted) deleted; \(totals.requests) requests, "
-            + "weight \(totals.weightUsed), \(String(format: "%.1f", durationSeconds))s."
+            + "weight \(totals.weightUsed)\(files), \(String(format: "%.1f", durationSeconds))s."
     }
 }

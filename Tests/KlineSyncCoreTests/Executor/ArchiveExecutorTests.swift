@@ -134,6 +134,7 @@ struct ListedExchange: Exchange {
         #expect(try await digests(run.archived) == digests(run.rest))
         let archive = try #require(run.report.totals.archive)
         #expect(archive.filesVerified > 0 && archive.filesFallenBack == 0)
+        #expect(run.report.summaryLine.contains(", \(archive.filesVerified) archive files verified, "))
         // Whole months of the newly listed symbol start at its listing month; May 2024 is a monthly file.
         #expect(run.archive.fetched.withLock { $0.contains("BBBUSDT 2024-05") && !$0.contains("BBBUSDT 2024-04") })
         // After the archive-backed apply the plan converges.
