@@ -117,6 +117,8 @@ enum PostgresSchema {
             event_count bigint NOT NULL DEFAULT 0 CHECK (event_count >= 0),
             first_funding_time bigint,
             last_funding_time bigint,
+            checked_from bigint,
+            checked_until bigint,
             UNIQUE (exchange, market, symbol)
         );
         CREATE TABLE funding_events (

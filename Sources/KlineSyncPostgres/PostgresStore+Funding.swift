@@ -10,14 +10,19 @@ extension PostgresStore {
         return try await withConnection("read the funding summaries of \(market.rawValue)") { connection in
             let rows = try await connection.query(
                 """
-                SELECT symbol, event_count, first_funding_time, last_funding_time FROM funding_series
+                SELECT symbol, event_count, first_funding_time, last_funding_time, checked_from, checked_until
+                FROM funding_series
                 WHERE exchange = \(Market.exchangeName) AND market = \(market.rawValue) ORDER BY symbol
                 """, logger: logger)
             var summaries: [FundingSummary] = []
-            for try await (symbol, count, first, last) in rows.decode((String, Int64, Int64?, Int64?).self) {
+            for try await (symbol, count, first, last, from, until) in rows.decode(
+                (String, Int64, Int64?, Int64?, Int64?, Int64?).self)
+            {
+                let checked = from.flatMap { from in until.map { TimeRange(start: from, end: $0) } }
                 summaries.append(
                     FundingSummary(
-                        market: market, symbol: symbol, count: count, firstFundingTime: first, lastFundingTime: last))
+                        market: market, symbol: symbol, count: count, firstFundingTime: first, lastFundingTime: last,
+                        checked: checked))
             }
             return summaries
         }
@@ -116,6 +121,19 @@ extension PostgresStore {
                 UPDATE funding_series SET event_count = event_count + \(change),
                     first_funding_time = (SELECT min(funding_time) FROM funding_events WHERE series_id = \(seriesID)),
                     last_funding_time = (SELECT max(funding_time) FROM funding_events WHERE series_id = \(seriesID))
+                WHERE id = \(seriesID)
+                """, logger: logger)
+        }
+        if let checked = funding.checked {
+            // FundingWrite.checkedRange(after:) in SQL: the union when the ranges touch, else the new one.
+            let (from, until) = (checked.start, checked.end)
+            try await connection.query(
+                """
+                UPDATE funding_series SET
+                    checked_from = CASE WHEN checked_from IS NULL OR checked_until < \(from) OR checked_from > \(until)
+                        THEN \(from) ELSE least(checked_from, \(from)) END,
+                    checked_until = CASE WHEN checked_from IS NULL OR checked_until < \(from) OR checked_from > \(until)
+                        THEN \(until) ELSE greatest(checked_until, \(until)) END
                 WHERE id = \(seriesID)
                 """, logger: logger)
         }

@@ -7,7 +7,7 @@ import GRDB
 /// `bar_count`, `first_open_time` and `last_open_time` so that summaries never scan bars), `bars` (decimals as
 /// TEXT exactly as sent), `series_state` (listing floor), `empty_ranges` (confirmed-empty ranges),
 /// `funding_series` (one row per symbol, with maintained `event_count`, `first_funding_time` and
-/// `last_funding_time`), `funding_events`, `instruments` and `runs`. Views for people who query the database:
+/// `last_funding_time`, and the funding times known complete, `checked_from` … `checked_until`), `funding_events`, `instruments` and `runs`. Views for people who query the database:
 /// `klines` and `funding_rates`, with the decimals as numbers (`REAL`) and a UTC timestamp beside each time.
 ///
 /// Version 1 had no datasets and no funding; version 2 adds them. A version-1 file is migrated when it is first
@@ -91,6 +91,8 @@ enum SQLiteSchema {
             event_count INTEGER NOT NULL DEFAULT 0 CHECK (event_count >= 0),
             first_funding_time INTEGER,
             last_funding_time INTEGER,
+            checked_from INTEGER,
+            checked_until INTEGER,
             UNIQUE (exchange, market, symbol)
         );
         CREATE TABLE funding_events (

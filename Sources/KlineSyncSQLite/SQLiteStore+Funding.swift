@@ -10,7 +10,8 @@ extension SQLiteStore {
             let statement = try RawStatement(
                 db,
                 sql: """
-                    SELECT symbol, event_count, first_funding_time, last_funding_time FROM funding_series
+                    SELECT symbol, event_count, first_funding_time, last_funding_time, checked_from, checked_until
+                    FROM funding_series
                     WHERE exchange = ?1 AND market = ?2 ORDER BY symbol
                     """)
             statement.bind(1, Market.exchangeName)
@@ -20,7 +21,8 @@ extension SQLiteStore {
                 summaries.append(
                     FundingSummary(
                         market: market, symbol: statement.text(0), count: statement.int64(1),
-                        firstFundingTime: statement.optionalInt64(2), lastFundingTime: statement.optionalInt64(3)))
+                        firstFundingTime: statement.optionalInt64(2), lastFundingTime: statement.optionalInt64(3),
+                        checked: Self.range(statement.optionalInt64(4), statement.optionalInt64(5))))
             }
             return summaries
         }
@@ -131,6 +133,29 @@ extension SQLiteStore {
             statement.bind(2, Int64(counts.inserted - counts.deleted))
             _ = try statement.execute()
         }
+        if let checked = funding.checked {
+            // FundingWrite.checkedRange(after:) in SQL: the union when the ranges touch, else the new one.
+            let statement = try RawStatement(
+                db,
+                sql: """
+                    UPDATE funding_series SET
+                        checked_from = CASE WHEN checked_from IS NULL OR checked_until < ?2 OR checked_from > ?3
+                            THEN ?2 ELSE MIN(checked_from, ?2) END,
+                        checked_until = CASE WHEN checked_from IS NULL OR checked_until < ?2 OR checked_from > ?3
+                            THEN ?3 ELSE MAX(checked_until, ?3) END
+                    WHERE id = ?1
+                    """)
+            statement.bind(1, seriesID)
+            statement.bind(2, checked.start)
+            statement.bind(3, checked.end)
+            _ = try statement.execute()
+        }
         return counts
+    }
+
+    /// A checked range from its two columns, nil unless both are set.
+    static func range(_ from: Int64?, _ until: Int64?) -> TimeRange? {
+        guard let from, let until else { return nil }
+        return TimeRange(start: from, end: until)
     }
 }

@@ -1,10 +1,14 @@
 import Foundation
 
 extension Executor {
-    /// Fetches every range of one symbol, then writes all of it in one transaction. Any failure writes nothing.
-    func apply(symbol: String, series: [SeriesPlan], plan: Plan, options: Options) async -> Report.SymbolReport {
+    /// Fetches every range of one symbol (its series, then its funding history), then writes all of it in one
+    /// transaction. Any failure writes nothing.
+    func apply(_ work: SymbolWork, plan: Plan, options: Options) async -> Report.SymbolReport {
+        let (symbol, series) = (work.symbol, work.series)
         let started = clock.now()
         var reports = series.map { seriesReport($0) }
+        var fundingReport = work.funding.map(Report.FundingReport.init)
+        var fundingWrite: FundingWrite?
         var writes: [SeriesWrite] = []
         var failure: Report.ErrorInfo?
         // Bars of this symbol held in memory (over all its series) until the transaction; beyond the symbol's
@@ -40,15 +44,36 @@ extension Executor {
             reports[index].durationMs = milliseconds(since: seriesStarted)
             if failure != nil { break }
         }
+        if failure == nil, let funding = work.funding, var report = fundingReport {
+            do {
+                fundingWrite = try await fetchFunding(funding, symbol: symbol, report: &report)
+            } catch {
+                let info = Executor.errorInfo(error)
+                report.error = info
+                if case ExchangeError.exhausted(let attempts, _) = error {
+                    report.requests += attempts
+                    report.retries += attempts - 1
+                }
+                failure = info
+                if case ExchangeError.banned = error { options.stop.stop(.banned("\(error)")) }
+                if case ExchangeError.exhausted(_, .banned) = error { options.stop.stop(.banned("\(error)")) }
+            }
+            fundingReport = report
+        }
         if failure == nil {
             do {
                 let batch = SymbolWrite(
-                    market: plan.market, symbol: symbol, instrument: options.instruments[symbol], series: writes)
+                    market: plan.market, symbol: symbol, instrument: options.instruments[symbol], series: writes,
+                    funding: fundingWrite)
                 let counts = try await store.write(batch)
                 for (index, count) in counts.enumerated() where index < reports.count {
                     reports[index].barsInserted = count.inserted
                     reports[index].barsUpdated = count.updated
                     reports[index].barsDeleted = count.deleted
+                }
+                if fundingWrite != nil, counts.count > reports.count {
+                    fundingReport?.eventsInserted = counts[reports.count].inserted
+                    fundingReport?.eventsUpdated = counts[reports.count].updated
                 }
             } catch {
                 failure = Report.ErrorInfo(
@@ -61,12 +86,41 @@ extension Executor {
                 reports[index].barsUpdated = 0
                 reports[index].barsDeleted = 0
             }
+            fundingReport?.eventsInserted = 0
+            fundingReport?.eventsUpdated = 0
             logger.warning(
                 "symbol failed, nothing written", metadata: ["symbol": "\(symbol)", "error": "\(failure!.message)"])
         }
         return Report.SymbolReport(
             symbol: symbol, status: failure == nil ? .ok : .failed, error: failure,
-            durationMs: milliseconds(since: started), series: reports)
+            durationMs: milliseconds(since: started), series: reports, funding: fundingReport)
+    }
+
+    /// Fetches the funding ranges of a symbol (`FundingSource`, its own limit) and makes its write: the events and
+    /// the funding times now known complete, the span of the fetched ranges (they touch the stored checked range,
+    /// or replace it when the window moved past it).
+    func fetchFunding(_ funding: FundingPlan, symbol: String, report: inout Report.FundingReport) async throws
+        -> FundingWrite
+    {
+        let started = clock.now()
+        defer { report.durationMs = milliseconds(since: started) }
+        guard let source = exchange as? any FundingSource else {
+            throw ExchangeError.rejected(
+                status: 0, code: -1100, message: "this exchange connection serves no funding history", path: "")
+        }
+        var rates: [FundingRate] = []
+        let ranges = funding.fetchRanges
+        for range in ranges {
+            try Task.checkCancellation()
+            let fetch = try await source.fetchFunding(symbol: symbol, range: range)
+            report.requests += fetch.requests
+            report.retries += fetch.retries
+            report.eventsFetched += fetch.rates.count
+            rates.append(contentsOf: fetch.rates.filter { range.contains($0.fundingTime) })
+        }
+        rates.sort { $0.fundingTime < $1.fundingTime }
+        guard let first = ranges.first, let end = ranges.map(\.end).max() else { return FundingWrite(rates: rates) }
+        return FundingWrite(rates: rates, checked: TimeRange(start: first.start, end: end))
     }
 
     /// Fetches the ranges of one series and works out what to write: bars, deletions, listing floor, empty ranges.
@@ -194,6 +248,11 @@ extension Executor {
                     totals.archive = totals.archive ?? Report.ArchiveTotals()
                     totals.archive?.add(series)
                 }
+            }
+            if let funding = symbol.funding {
+                totals.funding = totals.funding ?? Report.FundingTotals()
+                totals.funding?.add(funding)
+                totals.retries += funding.retries
             }
         }
         let status: Report.Status

@@ -120,7 +120,9 @@ public struct Executor: Sendable {
         let counter = exchange as? any RequestCounting
         let sentBefore = await counter?.requestTotals()
         let bySymbol = Dictionary(grouping: plan.series.filter(\.hasChanges), by: \.symbol)
-        var pending = bySymbol.keys.sorted()
+        let fundingBySymbol = Dictionary(
+            (plan.funding ?? []).filter(\.hasChanges).map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first })
+        var pending = Set(bySymbol.keys).union(fundingBySymbol.keys).sorted()
         let total = pending.count
         let done = Mutex(0)
         var results: [Report.SymbolReport] = []
@@ -148,12 +150,15 @@ public struct Executor: Sendable {
                     }
                     if options.stop.isStopped {
                         finish(
-                            skipped(symbol, bySymbol[symbol]!, reason: options.stop.reason?.description ?? "stopped"))
+                            skipped(
+                                symbol, bySymbol[symbol] ?? [], fundingBySymbol[symbol],
+                                reason: options.stop.reason?.description ?? "stopped"))
                         continue
                     }
                     running += 1
-                    let series = bySymbol[symbol]!
-                    group.addTask { await self.attempt(symbol: symbol, series: series, plan: plan, options: options) }
+                    let work = SymbolWork(
+                        symbol: symbol, series: bySymbol[symbol] ?? [], funding: fundingBySymbol[symbol])
+                    group.addTask { await self.attempt(work, plan: plan, options: options) }
                 }
                 for await outcome in group {
                     switch outcome {
@@ -170,7 +175,7 @@ public struct Executor: Sendable {
                     let reason =
                         options.stop.reason?.description
                         ?? "another agent held \(symbol) for the whole run (\(Int(waited))s); a later run picks it up"
-                    var report = skipped(symbol, bySymbol[symbol]!, reason: reason)
+                    var report = skipped(symbol, bySymbol[symbol] ?? [], fundingBySymbol[symbol], reason: reason)
                     if options.stop.reason == nil {
                         report.status = .failed
                         report.error = Report.ErrorInfo(code: .symbolLocked, message: reason)
@@ -202,29 +207,42 @@ public struct Executor: Sendable {
         case locked(String)
     }
 
+    /// One symbol's work: its series with changes and its funding plan, if any.
+    struct SymbolWork: Sendable {
+        var symbol: String
+        var series: [SeriesPlan]
+        var funding: FundingPlan?
+    }
+
     /// Applies a symbol, under its lock when the store has locks (re-planned from the current state first).
-    func attempt(symbol: String, series: [SeriesPlan], plan: Plan, options: Options) async -> Outcome {
+    func attempt(_ work: SymbolWork, plan: Plan, options: Options) async -> Outcome {
+        let (symbol, series) = (work.symbol, work.series)
         guard let locks = options.locks else {
-            return .done(await apply(symbol: symbol, series: series, plan: plan, options: options))
+            return .done(await apply(work, plan: plan, options: options))
         }
         do {
             guard try await locks.tryLockSymbol(plan.market, symbol) else { return .locked(symbol) }
         } catch {
             return .done(
-                failed(symbol, series, code: .database, message: "cannot take the lock of \(symbol): \(error)"))
+                failed(
+                    symbol, series, work.funding, code: .database,
+                    message: "cannot take the lock of \(symbol): \(error)"))
         }
         var report: Report.SymbolReport
         do {
             let current = try await options.replan?(symbol) ?? series
             let changes = current.filter(\.hasChanges)
-            if changes.isEmpty {
+            if changes.isEmpty && work.funding == nil {
                 // Another agent already did this symbol's work.
                 report = Report.SymbolReport(symbol: symbol, status: .ok, error: nil, durationMs: 0, series: [])
             } else {
-                report = await apply(symbol: symbol, series: changes, plan: plan, options: options)
+                // Funding is not re-planned: fetching it again upserts identical events (counted unchanged).
+                report = await apply(
+                    SymbolWork(symbol: symbol, series: changes, funding: work.funding), plan: plan, options: options)
             }
         } catch {
-            report = failed(symbol, series, code: .database, message: "cannot re-plan \(symbol): \(error)")
+            report = failed(
+                symbol, series, work.funding, code: .database, message: "cannot re-plan \(symbol): \(error)")
         }
         do {
             try await locks.unlockSymbol(plan.market, symbol)
@@ -234,18 +252,20 @@ public struct Executor: Sendable {
         return .done(report)
     }
 
-    func failed(_ symbol: String, _ series: [SeriesPlan], code: Report.ErrorCode, message: String)
+    func failed(
+        _ symbol: String, _ series: [SeriesPlan], _ funding: FundingPlan?, code: Report.ErrorCode, message: String
+    ) -> Report.SymbolReport {
+        Report.SymbolReport(
+            symbol: symbol, status: .failed, error: Report.ErrorInfo(code: code, message: message), durationMs: 0,
+            series: series.map { seriesReport($0) }, funding: funding.map(Report.FundingReport.init))
+    }
+
+    func skipped(_ symbol: String, _ series: [SeriesPlan], _ funding: FundingPlan?, reason: String)
         -> Report.SymbolReport
     {
         Report.SymbolReport(
-            symbol: symbol, status: .failed, error: Report.ErrorInfo(code: code, message: message), durationMs: 0,
-            series: series.map { seriesReport($0) })
-    }
-
-    func skipped(_ symbol: String, _ series: [SeriesPlan], reason: String) -> Report.SymbolReport {
-        Report.SymbolReport(
             symbol: symbol, status: .skipped, error: Report.ErrorInfo(code: .skipped, message: reason), durationMs: 0,
-            series: series.map { seriesReport($0) })
+            series: series.map { seriesReport($0) }, funding: funding.map(Report.FundingReport.init))
     }
 
     func seriesReport(_ plan: SeriesPlan) -> Report.SeriesReport {

@@ -12,6 +12,8 @@ public struct Manifest: Sendable, Hashable {
     public var intervals: [IntervalRule]
     /// `datasets`: the kline datasets every interval applies to, in the manifest's order; `[klines]` by default.
     public var datasets: [Dataset]
+    /// `funding`: the funding-rate history to keep (futures only, DESIGN §9); nil keeps none.
+    public var funding: FundingRule? = nil
     public var force: [ForceRule]
     public var prune: Bool
     public var pacing: Pacing
@@ -132,6 +134,18 @@ public struct Manifest: Sendable, Hashable {
         public var window: Window
         /// Optional end of the window (exclusive, ms): bars opening at or after it are not wanted.
         public var until: Int64?
+    }
+
+    /// `funding: { since | lookback | bars, until? }`: which funding events of every perpetual in the universe to keep.
+    public struct FundingRule: Sendable, Hashable {
+        /// `bars: N` keeps at least the latest N events: the window is N × 8h, the longest funding interval (a
+        /// symbol funded every 4h or 1h gets more events over it).
+        public var window: Window
+        /// Optional end (exclusive, ms): events at or after it are not wanted.
+        public var until: Int64?
+
+        /// The longest funding interval Binance uses (8h), which sizes a `bars` window.
+        public static let longestIntervalMillis: Int64 = 8 * 3_600_000
     }
 
     /// How far back an interval's bars are wanted.

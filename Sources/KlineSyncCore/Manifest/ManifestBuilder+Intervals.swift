@@ -35,7 +35,40 @@ extension ManifestBuilder {
     }
 
     mutating func buildWindow(_ node: Node, interval: Interval) -> Manifest.IntervalRule? {
-        let what = "interval \(interval.name)"
+        let limits = WindowLimits(
+            what: "interval \(interval.name)", maxBars: Self.maxBars(interval),
+            barsMeaning: "36500d, the longest window, of \(interval.name) bars", shortest: interval.approximateMillis,
+            shortestMeaning: "one \(interval.name) bar")
+        return buildWindow(node, limits).map {
+            Manifest.IntervalRule(interval: interval, window: $0.window, until: $0.until)
+        }
+    }
+
+    /// `funding: { since | lookback | bars, until? }`; its `bars` count funding events of the longest interval (8h).
+    mutating func buildFunding(_ node: Node) -> Manifest.FundingRule? {
+        let eight = Manifest.FundingRule.longestIntervalMillis
+        let limits = WindowLimits(
+            what: "funding", maxBars: Int(Self.longestWindowMillis / eight),
+            barsMeaning: "36500d, the longest window, of 8h funding intervals", shortest: eight,
+            shortestMeaning: "one 8h funding interval")
+        return buildWindow(node, limits).map { Manifest.FundingRule(window: $0.window, until: $0.until) }
+    }
+
+    /// What a window may ask for, and how to say it.
+    struct WindowLimits {
+        /// `interval 1h` or `funding`.
+        var what: String
+        var maxBars: Int
+        /// What the largest `bars` amounts to, for its error.
+        var barsMeaning: String
+        /// The shortest `lookback` that selects anything (ms), and its name.
+        var shortest: Int64
+        var shortestMeaning: String
+    }
+
+    /// A window mapping: exactly one of `bars`, `since` or `lookback`, and an optional `until`.
+    mutating func buildWindow(_ node: Node, _ limits: WindowLimits) -> (window: Manifest.Window, until: Int64?)? {
+        let what = limits.what
         let before = reader.diagnostics.count
         guard let entries = reader.mapping(node, what, allowed: ["bars", "since", "lookback", "until"]) else {
             return nil
@@ -60,10 +93,9 @@ extension ManifestBuilder {
         switch key {
         case "bars":
             if let count = reader.int(value, "\(what): bars", in: 1...100_000_000) {
-                if count > Self.maxBars(interval) {
+                if count > limits.maxBars {
                     reader.error(
-                        value,
-                        "\(what): bars must be at most \(Self.maxBars(interval)) (36500d, the longest window, of \(interval.name) bars), found \(count)"
+                        value, "\(what): bars must be at most \(limits.maxBars) (\(limits.barsMeaning)), found \(count)"
                     )
                 } else {
                     window = .bars(count)
@@ -72,10 +104,10 @@ extension ManifestBuilder {
         case "since": window = reader.date(value, "\(what): since").map { .since($0) }
         default:
             if let millis = reader.duration(value, "\(what): lookback", min: 1, max: Self.longestWindowMillis) {
-                if millis < interval.approximateMillis {
+                if millis < limits.shortest {
                     reader.error(
                         value,
-                        "\(what): lookback \(DurationText.format(millis)) is shorter than one \(interval.name) bar, so it selects nothing"
+                        "\(what): lookback \(DurationText.format(millis)) is shorter than \(limits.shortestMeaning), so it selects nothing"
                     )
                 } else {
                     window = .lookback(millis)
@@ -93,7 +125,7 @@ extension ManifestBuilder {
             }
         }
         guard let window else { return nil }
-        return Manifest.IntervalRule(interval: interval, window: window, until: until)
+        return (window, until)
     }
 
     /// Reports intervals the market does not offer (`1s` is spot only).

@@ -8,8 +8,8 @@ struct ManifestBuilder {
     let environment: [String: String]
 
     static let topKeys = [
-        "version", "source", "database", "symbols", "intervals", "datasets", "force", "prune", "pacing", "retry",
-        "report",
+        "version", "source", "database", "symbols", "intervals", "datasets", "funding", "force", "prune", "pacing",
+        "retry", "report",
     ]
 
     mutating func build(_ root: Node) -> Manifest? {
@@ -22,6 +22,7 @@ struct ManifestBuilder {
         var intervals: [Manifest.IntervalRule]?
         var datasets: [(Dataset, Node)]?
         var forceNode: Node?
+        var funding: (rule: Manifest.FundingRule, node: Node)?
         var prune = false
         var pacing = Manifest.Pacing()
         var retry = Manifest.RetrySettings()
@@ -40,6 +41,7 @@ struct ManifestBuilder {
             case "symbols": symbols = buildSymbols(value, market: nil) ?? symbols
             case "intervals": intervals = buildIntervals(value, market: nil)
             case "datasets": datasets = buildDatasets(value)
+            case "funding": funding = buildFunding(value).map { ($0, value) }
             case "force": forceNode = value
             case "prune": prune = reader.bool(value, "prune") ?? false
             case "pacing": pacing = buildPacing(value) ?? pacing
@@ -59,6 +61,10 @@ struct ManifestBuilder {
                     "dataset '\(dataset.rawValue)' is offered on futures markets (usdm, coinm) only; spot has klines only"
                 )
             }
+            if market == .spot, let key = entries.first(where: { $0.key == "funding" })?.keyNode {
+                reader.error(
+                    key, "funding rates exist on futures markets (usdm, coinm) only; remove funding for spot")
+            }
             if market == .spot, let node = entries.first(where: { $0.key == "symbols" })?.value,
                 let filter = node.mapping, let typesKey = filter.first(where: { $0.key.string == "contract_types" })
             {
@@ -72,7 +78,8 @@ struct ManifestBuilder {
         guard let version, let source, let database, let intervals else { return nil }
         return Manifest(
             version: version, source: source, database: database, symbols: symbols, intervals: intervals,
-            datasets: chosen, force: force, prune: prune, pacing: pacing, retry: retry, report: report, path: "",
+            datasets: chosen, funding: funding?.rule, force: force, prune: prune, pacing: pacing, retry: retry,
+            report: report, path: "",
             directory: directory, digest: "")
     }
 

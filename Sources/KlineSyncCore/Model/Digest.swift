@@ -38,13 +38,19 @@ public final class DigestBuilder: Sendable {
 
     /// Digest of a dataset: SHA-256 over `key<TAB>series-digest` lines in sorted series order; a key is
     /// `exchange/market/symbol/interval`, with `/dataset` after it for series other than trade klines (so a dataset
-    /// of trade klines digests as it always has).
-    public static func datasetDigest(_ series: [(SeriesKey, String)]) -> String {
+    /// of trade klines digests as it always has). Funding histories follow as `exchange/market/symbol/funding` lines
+    /// in symbol order (none: the digest is what it was before funding existed).
+    public static func datasetDigest(
+        _ series: [(SeriesKey, String)], funding: [(market: Market, symbol: String, digest: String)] = []
+    ) -> String {
         let builder = DigestBuilder()
         var text = ""
         for (key, digest) in series.sorted(by: { $0.0 < $1.0 }) {
             let dataset = key.dataset == .klines ? "" : "/\(key.dataset.rawValue)"
             text += "\(key.exchange)/\(key.market.rawValue)/\(key.symbol)/\(key.interval.name)\(dataset)\t\(digest)\n"
+        }
+        for history in funding.sorted(by: { ($0.market.rawValue, $0.symbol) < ($1.market.rawValue, $1.symbol) }) {
+            text += "\(Market.exchangeName)/\(history.market.rawValue)/\(history.symbol)/funding\t\(history.digest)\n"
         }
         builder.hasher.withLock { $0.update(data: Array(text.utf8)) }
         return builder.finish()

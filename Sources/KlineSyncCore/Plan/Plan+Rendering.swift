@@ -56,9 +56,14 @@ extension Plan {
                 out += "    … and \(members.count - shown.count) more (--full lists every series, --json gives all)\n"
             }
         }
+        out += renderFunding(options, paint: paint)
         let upToDate = totals.count(.noop)
+        let fundingUpToDate = totals.funding.map {
+            " and the funding of \($0.count(.noop)) symbol\($0.count(.noop) == 1 ? "" : "s")"
+        }
         if !hasChanges {
-            out += "\nNo changes. The database matches the manifest (\(upToDate) series up to date).\n"
+            out +=
+                "\nNo changes. The database matches the manifest (\(upToDate) series\(fundingUpToDate ?? "") up to date).\n"
         } else if upToDate > 0 {
             out += "\n\(upToDate) series already up to date.\n"
         }
@@ -106,8 +111,17 @@ extension Plan {
         ]
         if totals.count(.retire) > 0 { parts.append("\(totals.count(.retire)) to retire") }
         let files = totals.archiveFiles.map { $0 > 0 ? ", \($0) archive file\($0 == 1 ? "" : "s")" : "" } ?? ""
-        return "Plan: \(parts.joined(separator: ", ")) — \(totals.requests) requests, weight \(totals.weight)\(files), "
-            + "about " + Plan.formatDuration(totals.estimatedSeconds) + "."
+        var funding = ""
+        if let totals = totals.funding {
+            var kinds = [ActionKind.create, .extend, .backfill].filter { totals.count($0) > 0 }.map {
+                "\(totals.count($0)) to \($0.rawValue)"
+            }
+            if totals.count(.retire) > 0 { kinds.append("\(totals.count(.retire)) to retire") }
+            parts.append("funding: " + (kinds.isEmpty ? "up to date" : kinds.joined(separator: ", ")))
+            funding = ", \(totals.requests) funding request\(totals.requests == 1 ? "" : "s")"
+        }
+        return "Plan: \(parts.joined(separator: ", ")) — \(totals.requests) requests, weight \(totals.weight)\(files)"
+            + "\(funding), about " + Plan.formatDuration(totals.estimatedSeconds) + "."
     }
 
     /// `5m23s`, `12s`, `1h02m`.
@@ -116,5 +130,36 @@ extension Plan {
         if total < 60 { return "\(total)s" }
         if total < 3600 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
         return "\(total / 3600)h\(String(format: "%02d", total / 60 % 60))m"
+    }
+
+    /// The funding group: one line per symbol whose funding history changes or retires.
+    func renderFunding(_ options: RenderOptions, paint: (String, String) -> String) -> String {
+        let members = (funding ?? []).filter { $0.hasChanges || $0.actions.contains { $0.kind == .retire } }
+        guard !members.isEmpty else { return "" }
+        let symbolWidth = members.map(\.symbol.count).max() ?? 8
+        var out = "\n" + paint("funding rates (\(members.count) symbol\(members.count == 1 ? "" : "s"))", "34;1") + "\n"
+        let shown = options.maxLinesPerGroup.map { Array(members.prefix($0)) } ?? members
+        for plan in shown {
+            let name = plan.symbol.padding(toLength: symbolWidth, withPad: " ", startingAt: 0)
+            for action in plan.actions where action.kind != .noop {
+                let glyph = Plan.glyphs[action.kind] ?? "?"
+                let kind = action.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                var line = "    " + paint(glyph, Plan.colors[action.kind] ?? "0") + " \(name) \(kind) "
+                if action.kind == .retire {
+                    let kept = plan.stored.map { "\($0.events) event\($0.events == 1 ? "" : "s") kept" } ?? "data kept"
+                    line += "no longer wanted; \(kept)"
+                } else {
+                    let ranges = action.ranges.map { "\(Timestamp.short($0.start)) … \(Timestamp.short($0.end))" }
+                    line +=
+                        "\(ranges.joined(separator: ", "))  about \(action.bars) event\(action.bars == 1 ? "" : "s") "
+                    line += "(\(action.requests) request\(action.requests == 1 ? "" : "s"))"
+                }
+                out += line + "\n"
+            }
+        }
+        if shown.count < members.count {
+            out += "    … and \(members.count - shown.count) more (--full lists every symbol, --json gives all)\n"
+        }
+        return out
     }
 }

@@ -23,10 +23,13 @@ public struct Plan: Sendable, Hashable, Codable {
     public var paging: Paging.Mode?
     /// Every series of the universe and every stored series that left it.
     public var series: [SeriesPlan]
+    /// The funding history of every perpetual of the universe when the manifest asks for it, and of every stored
+    /// one that left it; nil (omitted from JSON) when neither.
+    public var funding: [FundingPlan]? = nil
     public var totals: PlanTotals
 
     /// Whether applying the plan would change anything (retire changes nothing).
-    public var hasChanges: Bool { series.contains { $0.hasChanges } }
+    public var hasChanges: Bool { series.contains { $0.hasChanges } || (funding ?? []).contains { $0.hasChanges } }
 }
 
 extension Plan {
@@ -48,6 +51,7 @@ extension Plan {
             concurrency = try container.decode(Int.self, forKey: .concurrency)
             paging = try container.decodeIfPresent(Paging.Mode.self, forKey: .paging)
             series = try container.decode([SeriesPlan].self, forKey: .series)
+            funding = try container.decodeIfPresent([FundingPlan].self, forKey: .funding)
             totals = try container.decode(PlanTotals.self, forKey: .totals)
         } catch let error as DecodingError {
             throw PlanFormatError(error)

@@ -86,6 +86,7 @@ public enum PlanAudit {
             $0.actions.contains { $0.kind == .replace } && !replacing.contains($0.key(market: market))
         }.map { ForceSelector(symbol: $0.symbol, interval: $0.interval) }
         if !forced.isEmpty { remade = remake(forced) }
+        try checkFunding(saved, remade: remade)
         let expected = Dictionary(
             remade.series.map { ($0.key(market: market), $0) }, uniquingKeysWith: { first, _ in first })
         for series in changed {
@@ -110,6 +111,27 @@ public enum PlanAudit {
             }
             let want = allowed.actions.filter { $0.kind != .noop }.map { Step(kind: $0.kind, ranges: $0.ranges) }
             let have = series.actions.filter { $0.kind != .noop }.map { Step(kind: $0.kind, ranges: $0.ranges) }
+            guard want == have else {
+                throw PlanAuditError.series(
+                    name, "plans \(Step.list(have)), but the manifest and the database give \(Step.list(want))")
+            }
+        }
+    }
+
+    /// Every funding plan with changes must be the re-made plan's for its symbol, action for action.
+    static func checkFunding(_ saved: Plan, remade: Plan) throws {
+        let expected = Dictionary(
+            (remade.funding ?? []).map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen: Set<String> = []
+        for funding in saved.funding ?? [] {
+            let name = "\(funding.symbol) funding"
+            guard seen.insert(funding.symbol).inserted else { throw PlanAuditError.series(name, "is planned twice") }
+            guard funding.hasChanges else { continue }
+            guard let allowed = expected[funding.symbol], allowed.hasChanges else {
+                throw PlanAuditError.series(name, "is not wanted by the manifest's funding (or is already complete)")
+            }
+            let want = allowed.actions.filter { $0.kind != .noop }.map { Step(kind: $0.kind, ranges: $0.ranges) }
+            let have = funding.actions.filter { $0.kind != .noop }.map { Step(kind: $0.kind, ranges: $0.ranges) }
             guard want == have else {
                 throw PlanAuditError.series(
                     name, "plans \(Step.list(have)), but the manifest and the database give \(Step.list(want))")

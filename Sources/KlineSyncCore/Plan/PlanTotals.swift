@@ -12,6 +12,21 @@ public struct PlanTotals: Sendable, Hashable, Codable {
     public var estimatedSeconds: Double
     /// Archive files planned; nil when none.
     public var archiveFiles: Int? = nil
+    /// Funding plans per action kind and the funding requests they send (their own limit, no weight); nil when the
+    /// plan has no funding.
+    public var funding: FundingTotals? = nil
+
+    /// Totals of the funding part of a plan.
+    public struct FundingTotals: Sendable, Hashable, Codable {
+        /// Symbols per action kind.
+        public var symbols: [String: Int]
+        public var requests: Int
+        /// Funding events expected (at 8h intervals).
+        public var events: Int64
+
+        /// Symbol count for an action.
+        public func count(_ kind: ActionKind) -> Int { symbols[kind.rawValue] ?? 0 }
+    }
 
     /// Series count for an action.
     public func count(_ kind: ActionKind) -> Int { series[kind.rawValue] ?? 0 }

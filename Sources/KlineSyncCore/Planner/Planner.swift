@@ -128,12 +128,18 @@ public enum Planner {
                     actions: [PlannedAction(kind: .retire, ranges: [], bars: 0, requests: 0, weight: 0)],
                     fingerprint: fingerprint(summary)))
         }
+        let funding = planFunding(input, universe: universe)
+        var totals = totals(series, budget: budget, concurrency: manifest.pacing.concurrency, archive: input.archive)
+        totals.funding = fundingTotals(funding)
+        // Funding requests have their own limit and run beside the klines: the longer of the two is the estimate.
+        totals.estimatedSeconds = max(
+            totals.estimatedSeconds,
+            fundingSeconds(totals.funding, concurrency: min(2, manifest.pacing.concurrency)))
         return Plan(
             manifestPath: manifest.path, manifestDigest: manifest.digest, exchange: Market.exchangeName,
             market: market, database: input.database, lineageId: input.snapshot.lineageID,
             serverTime: input.serverTime, weightBudget: budget, concurrency: manifest.pacing.concurrency,
-            paging: paging, series: series,
-            totals: totals(series, budget: budget, concurrency: manifest.pacing.concurrency, archive: input.archive))
+            paging: paging, series: series, funding: funding, totals: totals)
     }
 
     /// The desired window `[start, end)` of a series, before clipping to what is known to exist.

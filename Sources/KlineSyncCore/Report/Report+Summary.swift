@@ -16,7 +16,8 @@ extension Report {
     }
 
     /// `Applied: 12 symbols ok, 1 failed — 6000 bars inserted, 0 updated, 0 deleted; 60 requests, weight 300, 4.2s.`
-    /// A run that used the archive adds `, 24 archive files verified` (and how many fell back to REST).
+    /// A run that used the archive adds `, 24 archive files verified` (and how many fell back to REST); one with
+    /// funding work adds `, 90 funding events inserted (3 funding requests)`.
     public var summaryLine: String {
         var parts = ["\(totals.symbolsOk) symbol\(totals.symbolsOk == 1 ? "" : "s") ok"]
         if totals.symbolsFailed > 0 { parts.append("\(totals.symbolsFailed) failed") }
@@ -26,6 +27,10 @@ extension Report {
         if let archive = totals.archive, archive.filesVerified + archive.filesFallenBack > 0 {
             files = ", \(archive.filesVerified) archive file\(archive.filesVerified == 1 ? "" : "s") verified"
             if archive.filesFallenBack > 0 { files += " (\(archive.filesFallenBack) fell back to REST)" }
+        }
+        if let funding = totals.funding {
+            files += ", \(funding.eventsInserted) funding event\(funding.eventsInserted == 1 ? "" : "s") inserted"
+            files += " (\(funding.requests) funding request\(funding.requests == 1 ? "" : "s"))"
         }
         return "\(verb): \(parts.joined(separator: ", ")) — \(totals.barsInserted) bars inserted, "
             + "\(totals.barsUpdated) updated, \(totals.barsDeleted) deleted; \(totals.requests) requests, "

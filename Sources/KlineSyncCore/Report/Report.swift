@@ -98,6 +98,8 @@ public struct Report: Sendable, Hashable, Codable {
         public var bans: Int = 0
         /// What the archive gave (DESIGN §8); nil when no archive file was planned.
         public var archive: ArchiveTotals?
+        /// What the funding requests gave (DESIGN §9); nil when no funding was planned.
+        public var funding: FundingTotals?
 
         public init() {}
     }
@@ -109,13 +111,19 @@ public struct Report: Sendable, Hashable, Codable {
         public var error: ErrorInfo?
         public var durationMs: Int
         public var series: [SeriesReport]
+        /// The symbol's funding history, when the plan had funding work for it.
+        public var funding: FundingReport?
 
-        public init(symbol: String, status: SymbolStatus, error: ErrorInfo?, durationMs: Int, series: [SeriesReport]) {
+        public init(
+            symbol: String, status: SymbolStatus, error: ErrorInfo?, durationMs: Int, series: [SeriesReport],
+            funding: FundingReport? = nil
+        ) {
             self.symbol = symbol
             self.status = status
             self.error = error
             self.durationMs = durationMs
             self.series = series
+            self.funding = funding
         }
     }
 

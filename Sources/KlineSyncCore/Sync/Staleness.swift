@@ -17,6 +17,10 @@ public enum Staleness {
             let now = snapshot.summaries[key].map(Planner.fingerprint) ?? "none"
             if now != series.fingerprint { changed.append("\(series.symbol) \(series.interval.name)") }
         }
+        for funding in plan.funding ?? [] where funding.hasChanges {
+            let now = snapshot.funding[funding.symbol].map(Planner.fingerprint) ?? "none"
+            if now != funding.fingerprint { changed.append("\(funding.symbol) funding") }
+        }
         guard changed.isEmpty else {
             let list =
                 changed.prefix(5).joined(separator: ", ") + (changed.count > 5 ? " and \(changed.count - 5) more" : "")

@@ -7,7 +7,8 @@ import Logging
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show coverage per series: first and last bar, bar count, interior gaps and SHA-256 digest.",
+        abstract:
+            "Show coverage per series (first and last bar, bar count, interior gaps, SHA-256 digest) and funding history.",
         discussion: """
             Exit codes: 0 success (an empty or absent database prints an empty table), 1 error.
             With --verify, drift found and repaired still exits 0, with a `warning:` line on stderr and \
@@ -38,6 +39,7 @@ struct StatusCommand: AsyncParsableCommand {
         let manifest = try Manifest.loadForCommand(self.manifest)
         let market = manifest.source.market
         var series: [SeriesStatus] = []
+        var funding: [FundingStatus] = []
         var verification: StatusVerification?
         let database = StoreOpener.connector(manifest.database)
         let existing: (any Store)?
@@ -60,6 +62,7 @@ struct StatusCommand: AsyncParsableCommand {
                         try await store.recount(market: market, repair: true), repaired: true)
                 }
                 series = try await StatusReport.build(store: store, market: market)
+                funding = try await StatusReport.buildFunding(store: store, market: market)
                 try await store.close()
             } catch let error as any StoreLockBusy {
                 try? await store.close()
@@ -83,11 +86,12 @@ struct StatusCommand: AsyncParsableCommand {
         if json {
             print(
                 try StatusReport.renderJSON(
-                    series, market: market, database: manifest.database.description, verify: verification),
+                    series, funding: funding, market: market, database: manifest.database.description,
+                    verify: verification),
                 terminator: "")
         } else {
             print("klinesync status: \(Market.exchangeName) \(market.rawValue) in \(manifest.database)")
-            print(StatusReport.renderText(series), terminator: "")
+            print(StatusReport.renderText(series, funding: funding), terminator: "")
             if let verification { print(verification.text, terminator: "") }
         }
     }

@@ -79,6 +79,20 @@ struct Workspace {
         }
     }
 
+    /// The stored funding events of a symbol, in funding-time order (none when the database does not exist).
+    func storedFunding(_ symbol: String, market: Market = .usdm) async throws -> [FundingRate] {
+        guard FileManager.default.fileExists(atPath: databasePath) else { return [] }
+        let store = try SQLiteStore(path: databasePath, createIfMissing: false)
+        do {
+            let rates = try await store.fundingRates(market: market, symbol: symbol, in: nil)
+            try await store.close()
+            return rates
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
     /// Runs raw SQL on the database (to corrupt a bar, or count rows).
     func withDatabase<T>(_ body: (Database) throws -> T) throws -> T {
         let queue = try DatabaseQueue(path: databasePath)

@@ -77,3 +77,19 @@ struct ManifestCorpusTests {
         #expect(error?.description == "/nonexistent/klinesync.yaml: error: manifest does not exist; check the path")
     }
 }
+
+extension ManifestCorpusTests {
+    @Test func loadsTheFundingWindowOfAFuturesManifest() throws {
+        let path = Self.target.appendingPathComponent("Fixtures/good/futures-funding.yaml").path
+        let manifest = try Manifest.load(path: path, environment: [:])
+        #expect(manifest.datasets == [.klines, .markPrice, .indexPrice, .premiumIndex])
+        #expect(
+            manifest.funding
+                == Manifest.FundingRule(
+                    window: .since(Timestamp.parse("2024-01-01T00:00:00Z")!),
+                    until: Timestamp.parse("2026-01-01T00:00:00Z")!))
+        let research = try Manifest.load(
+            path: Self.repoRoot.appendingPathComponent("examples/futures-research.yaml").path, environment: [:])
+        #expect(research.funding?.window == .since(Timestamp.parse("2024-01-01T00:00:00Z")!))
+    }
+}

@@ -13,6 +13,8 @@ final class InMemoryStore: Store {
     let state = Mutex<[SeriesKey: SeriesData]>([:])
     /// Funding events by market and symbol, by funding time.
     let funding = Mutex<[String: [Int64: FundingRate]]>([:])
+    /// Checked funding ranges by market and symbol.
+    let fundingChecked = Mutex<[String: TimeRange]>([:])
     let displayName = "memory"
 
     func lineageID() async throws -> String { "memory-lineage" }
@@ -66,7 +68,8 @@ final class InMemoryStore: Store {
                 guard parts[0] == market.rawValue else { return nil }
                 return FundingSummary(
                     market: market, symbol: String(parts[1]), count: Int64(events.count),
-                    firstFundingTime: events.keys.min(), lastFundingTime: events.keys.max())
+                    firstFundingTime: events.keys.min(), lastFundingTime: events.keys.max(),
+                    checked: fundingChecked.withLock { $0[name] })
             }.sorted { $0.symbol < $1.symbol }
         }
     }
@@ -138,7 +141,13 @@ final class InMemoryStore: Store {
         }
         // Applied once the series went in, so a failed series write keeps no funding either.
         guard let write = batch.funding else { return seriesCounts }
-        return seriesCounts + [funding.withLock { Self.applyFunding(write, of: batch, to: &$0) }]
+        let name = "\(batch.market.rawValue) \(batch.symbol)"
+        let counts = funding.withLock { all in
+            if all[name] == nil { all[name] = [:] }
+            return Self.applyFunding(write, of: batch, to: &all)
+        }
+        fundingChecked.withLock { $0[name] = write.checkedRange(after: $0[name]) }
+        return seriesCounts + [counts]
     }
 
     /// The runs recorded, in order.

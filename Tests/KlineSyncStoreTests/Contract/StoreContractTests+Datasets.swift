@@ -198,3 +198,43 @@ extension DigestBuilder {
         return builder.finish()
     }
 }
+
+extension DatasetContractTests {
+    /// `FundingWrite.checked` is kept per symbol: merged when ranges touch or overlap, replaced when they do not,
+    /// left alone by a write without one, recorded even when the range held no event, and rolled back with the rest.
+    @Test(arguments: StoreBackend.all)
+    func checkedFundingRangesMergeReplaceAndRollBack(backend: StoreBackend) async throws {
+        try await backend.withStore { store, _ in
+            func checked() async throws -> TimeRange? {
+                try await store.fundingSummaries(market: .usdm).first { $0.symbol == "ETHUSDT" }?.checked
+            }
+            func write(_ checked: TimeRange?, rates: [FundingRate] = []) async throws {
+                _ = try await store.write(
+                    SymbolWrite(
+                        market: .usdm, symbol: "ETHUSDT", series: [],
+                        funding: FundingWrite(rates: rates, checked: checked)))
+            }
+            try await write(TimeRange(start: 100, end: 200))
+            let empty = try await store.fundingSummaries(market: .usdm).first { $0.symbol == "ETHUSDT" }
+            #expect(empty?.count == 0)
+            #expect(empty?.checked == TimeRange(start: 100, end: 200))
+            try await write(
+                TimeRange(start: 200, end: 300), rates: [FundingRate(fundingTime: 250, rate: "0.0001", markPrice: "2")])
+            #expect(try await checked() == TimeRange(start: 100, end: 300))
+            try await write(TimeRange(start: 50, end: 150))
+            #expect(try await checked() == TimeRange(start: 50, end: 300))
+            try await write(nil, rates: [FundingRate(fundingTime: 260, rate: "0.0001", markPrice: nil)])
+            #expect(try await checked() == TimeRange(start: 50, end: 300))
+            try await write(TimeRange(start: 1000, end: 2000))
+            #expect(try await checked() == TimeRange(start: 1000, end: 2000))
+            // A refused write changes nothing, the checked range included.
+            await #expect(throws: (any Error).self) {
+                try await write(
+                    TimeRange(start: 2000, end: 3000),
+                    rates: [FundingRate(fundingTime: 2500, rate: "1e-4", markPrice: nil)])
+            }
+            #expect(try await checked() == TimeRange(start: 1000, end: 2000))
+            await #expect(throws: (any Error).self) { try await write(TimeRange(start: 5, end: 5)) }
+        }
+    }
+}

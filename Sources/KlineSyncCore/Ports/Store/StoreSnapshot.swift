@@ -7,11 +7,17 @@ public struct StoreSnapshot: Sendable {
     public var summaries: [SeriesKey: SeriesSummary]
     /// Interior gaps, only for series whose count shows there are some.
     public var gaps: [SeriesKey: [TimeRange]]
+    /// Funding summaries by symbol.
+    public var funding: [String: FundingSummary]
 
-    public init(lineageID: String?, summaries: [SeriesKey: SeriesSummary], gaps: [SeriesKey: [TimeRange]]) {
+    public init(
+        lineageID: String?, summaries: [SeriesKey: SeriesSummary], gaps: [SeriesKey: [TimeRange]],
+        funding: [String: FundingSummary] = [:]
+    ) {
         self.lineageID = lineageID
         self.summaries = summaries
         self.gaps = gaps
+        self.funding = funding
     }
 
     /// An empty database (or one that does not exist yet).
@@ -26,6 +32,10 @@ public struct StoreSnapshot: Sendable {
             summaries[summary.key] = summary
             if summary.hasInteriorGaps { gaps[summary.key] = try await store.gaps(of: summary.key) }
         }
-        return StoreSnapshot(lineageID: lineage, summaries: summaries, gaps: gaps)
+        var funding: [String: FundingSummary] = [:]
+        if market.isFutures {
+            for summary in try await store.fundingSummaries(market: market) { funding[summary.symbol] = summary }
+        }
+        return StoreSnapshot(lineageID: lineage, summaries: summaries, gaps: gaps, funding: funding)
     }
 }

@@ -28,6 +28,10 @@ extension SymbolWrite {
             for range in funding.deleteRanges where range.isEmpty {
                 throw WriteRefusal(reason: "funding of \(symbol): empty or inverted range \(range.start)…\(range.end)")
             }
+            if let checked = funding.checked, checked.isEmpty {
+                throw WriteRefusal(
+                    reason: "funding of \(symbol): empty or inverted checked range \(checked.start)…\(checked.end)")
+            }
             if let problem = funding.firstMalformedDecimal {
                 throw WriteRefusal(reason: "funding of \(symbol): \(problem)")
             }

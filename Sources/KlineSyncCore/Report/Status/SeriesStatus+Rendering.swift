@@ -10,16 +10,22 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     /// Digest over every series digest (`StatusReport.datasetDigest`).
     public var datasetDigest: String
     public var series: [SeriesStatus]
+    /// The stored funding histories; nil (omitted) when there are none.
+    public var funding: [FundingStatus]?
     /// With `--verify` only: the recount of every series from its bars.
     public var verify: StatusVerification?
 
-    /// Creates the document of `series`, computing the dataset digest.
-    public init(market: Market, database: String, series: [SeriesStatus], verify: StatusVerification? = nil) {
+    /// Creates the document of `series` and `funding`, computing the dataset digest.
+    public init(
+        market: Market, database: String, series: [SeriesStatus], funding: [FundingStatus] = [],
+        verify: StatusVerification? = nil
+    ) {
         self.formatVersion = "1"
         self.market = market
         self.database = database
-        self.datasetDigest = StatusReport.datasetDigest(series)
+        self.datasetDigest = StatusReport.datasetDigest(series, funding: funding)
         self.series = series
+        self.funding = funding.isEmpty ? nil : funding
         self.verify = verify
     }
 
@@ -27,7 +33,7 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         case formatVersion = "format_version"
         case market, database
         case datasetDigest = "dataset_digest"
-        case series, verify
+        case series, funding, verify
     }
 }
 
@@ -40,7 +46,7 @@ extension StatusReport {
     /// An aligned plain-text table, one row per series, and a closing line with the totals and dataset digest.
     ///
     /// An empty list prints the header and `no series stored`.
-    public static func renderText(_ series: [SeriesStatus]) -> String {
+    public static func renderText(_ series: [SeriesStatus], funding: [FundingStatus] = []) -> String {
         let rows = series.map { status -> [String] in
             [
                 status.symbol,
@@ -68,25 +74,59 @@ extension StatusReport {
             lines.append("no series stored")
         } else {
             lines += rows.map(line)
+        }
+        if !funding.isEmpty {
+            lines.append("")
+            lines += fundingTable(funding)
+        }
+        if !rows.isEmpty || !funding.isEmpty {
             let bars = series.reduce(Int64(0)) { $0 + $1.bars }
             let gapped = series.filter { $0.gaps > 0 }.count
+            var total = "\(series.count) series, \(bars) bars, \(gapped) with gaps"
+            if !funding.isEmpty {
+                let events = funding.reduce(Int64(0)) { $0 + $1.events }
+                total += "; funding of \(funding.count) symbol\(funding.count == 1 ? "" : "s"), \(events) events"
+            }
             lines.append("")
-            lines.append(
-                "\(series.count) series, \(bars) bars, \(gapped) with gaps; dataset digest \(datasetDigest(series))")
+            lines.append("\(total); dataset digest \(datasetDigest(series, funding: funding))")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The funding table: one row per symbol with its events, first and last funding time, the checked range and
+    /// the digest.
+    static func fundingTable(_ funding: [FundingStatus]) -> [String] {
+        let titles = ["FUNDING", "FIRST", "LAST", "EVENTS", "CHECKED UNTIL", "DIGEST"]
+        let rows = funding.map { status -> [String] in
+            [
+                status.symbol, status.firstFundingTime.map(Timestamp.short) ?? "-",
+                status.lastFundingTime.map(Timestamp.short) ?? "-", String(status.events),
+                status.checkedUntil ?? "-", String(status.digest.prefix(shortDigestLength)),
+            ]
+        }
+        var widths = titles.map(\.count)
+        for row in rows {
+            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+        }
+        return ([titles] + rows).map { cells in
+            cells.enumerated().map { column, cell in
+                let fill = String(repeating: " ", count: widths[column] - cell.count)
+                return column == 3 ? fill + cell : cell + fill
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
     }
 
     /// The `status --json` document: `format_version` "1", the market, the database, the dataset digest and
     /// every series, pretty-printed with sorted keys.
     /// With `verify`, the document carries the `verify` object too.
     public static func renderJSON(
-        _ series: [SeriesStatus], market: Market, database: String, verify: StatusVerification? = nil
+        _ series: [SeriesStatus], funding: [FundingStatus] = [], market: Market, database: String,
+        verify: StatusVerification? = nil
     ) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(
-            StatusDocument(market: market, database: database, series: series, verify: verify))
+            StatusDocument(market: market, database: database, series: series, funding: funding, verify: verify))
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

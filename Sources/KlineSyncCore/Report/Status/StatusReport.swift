@@ -24,8 +24,23 @@ public enum StatusReport {
         }
     }
 
-    /// The dataset digest of the series: `DigestBuilder.datasetDigest` over their keys and digests.
-    public static func datasetDigest(_ series: [SeriesStatus]) -> String {
-        DigestBuilder.datasetDigest(series.map { ($0.key, $0.digest) })
+    /// The stored funding history of every symbol on `market` with events or a checked range, sorted by symbol,
+    /// each with its digest (reads every event once). Spot has none.
+    public static func buildFunding(store: any Store, market: Market) async throws -> [FundingStatus] {
+        guard market.isFutures else { return [] }
+        var statuses: [FundingStatus] = []
+        for summary in try await store.fundingSummaries(market: market) {
+            try Task.checkCancellation()
+            statuses.append(
+                FundingStatus(summary, digest: try await store.fundingDigest(market: market, symbol: summary.symbol)))
+        }
+        return statuses
+    }
+
+    /// The dataset digest of the series and funding histories: `DigestBuilder.datasetDigest` over their keys and
+    /// digests.
+    public static func datasetDigest(_ series: [SeriesStatus], funding: [FundingStatus] = []) -> String {
+        DigestBuilder.datasetDigest(
+            series.map { ($0.key, $0.digest) }, funding: funding.map { ($0.market, $0.symbol, $0.digest) })
     }
 }
