@@ -19,6 +19,7 @@ public final class AgentMetrics: Sendable {
     private let bans: Counter
     private let lastSuccess: Gauge
     private let reloadErrors: Counter
+    private let fundingWritten: Counter
     private let labelled = Mutex(Labelled())
 
     /// Metrics made on demand, per label value.
@@ -43,9 +44,11 @@ public final class AgentMetrics: Sendable {
         bans = Counter(label: "klinesync_bans_total", dimensions: [], factory: factory)
         lastSuccess = Gauge(label: "klinesync_last_success_timestamp_seconds", dimensions: [], factory: factory)
         reloadErrors = Counter(label: "klinesync_manifest_reload_errors_total", dimensions: [], factory: factory)
+        fundingWritten = Counter(label: "klinesync_funding_events_written_total", dimensions: [], factory: factory)
     }
 
-    /// Counts a finished cycle: its status and duration, the bars it wrote per interval, its requests per answer
+    /// Counts a finished cycle: its status and duration, the bars it wrote per interval, the funding events it wrote,
+    /// its requests per answer
     /// code (`responses`; all under `unknown` when the exchange does not count them), weight, 429s and bans.
     func recordCycle(_ report: Report, duration: Duration, responses: [String: Int]?, finishedAt unixSeconds: Double) {
         cycles[report.status]?.increment()
@@ -83,6 +86,9 @@ public final class AgentMetrics: Sendable {
                     [("source", "rest"), ("code", code)]
                 }.increment(by: count)
             }
+        }
+        if let funding = report.totals.funding, funding.eventsInserted + funding.eventsUpdated > 0 {
+            fundingWritten.increment(by: funding.eventsInserted + funding.eventsUpdated)
         }
         if report.totals.weightUsed > 0 { weight.increment(by: report.totals.weightUsed) }
         if report.totals.rateLimited > 0 { rateLimited.increment(by: report.totals.rateLimited) }
