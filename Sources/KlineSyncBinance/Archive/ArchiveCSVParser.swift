@@ -1,5 +1,11 @@
 import KlineSyncCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A row of an archive CSV that failed its checks: which line and what was wrong.
 public struct ArchiveRowError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One-based line number in the CSV.
@@ -27,6 +33,8 @@ public struct ArchiveCSVParser: Sendable {
     private var carry: [UInt8] = []
     private var line = 0
     private var previous = Int64.min
+    /// Where each of a line's 12 fields ends (the index of its comma, or the line's length).
+    private var ends = [Int](repeating: 0, count: 12)
 
     /// Open times from this value on are microseconds: 10^14 ms is the year 5138, 10^14 µs is 1973.
     static let microsecondsFrom: Int64 = 100_000_000_000_000
@@ -39,22 +47,20 @@ public struct ArchiveCSVParser: Sendable {
 
     /// Parses every whole line of `chunk` (and the line carried over from the previous chunk).
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws(ArchiveRowError) {
-        var start = 0
-        var index = 0
+        guard let base = chunk.baseAddress else { return }
         let count = chunk.count
-        while index < count {
-            if chunk[index] == 0x0A {
-                if carry.isEmpty {
-                    try parseLine(UnsafeRawBufferPointer(rebasing: chunk[start..<index]))
-                } else {
-                    carry.append(contentsOf: chunk[start..<index])
-                    let whole = carry
-                    carry.removeAll(keepingCapacity: true)
-                    try parseCarried(whole)
-                }
-                start = index + 1
+        var start = 0
+        while start < count, let found = memchr(base + start, 0x0A, count - start) {
+            let index = base.distance(to: UnsafeRawPointer(found))
+            if carry.isEmpty {
+                try parseLine(UnsafeRawBufferPointer(rebasing: chunk[start..<index]))
+            } else {
+                carry.append(contentsOf: chunk[start..<index])
+                let whole = carry
+                carry.removeAll(keepingCapacity: true)
+                try parseCarried(whole)
             }
-            index += 1
+            start = index + 1
         }
         if start < count { carry.append(contentsOf: chunk[start..<count]) }
     }
@@ -75,36 +81,37 @@ public struct ArchiveCSVParser: Sendable {
         try result.get()
     }
 
+    /// The fields holding decimals.
+    private static let decimalFields = [1, 2, 3, 4, 5, 7, 9, 10]
+
+    /// Checks one line and appends its bar. Allocates nothing but the bar's strings (and those only when longer
+    /// than a small string): the fields are located by `ends`, a buffer the parser keeps.
     private mutating func parseLine(_ raw: UnsafeRawBufferPointer) throws(ArchiveRowError) {
         line += 1
-        var bytes = raw
-        if let last = bytes.last, last == 0x0D {
-            bytes = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 1)])
-        }
-        if bytes.isEmpty { return }
+        var length = raw.count
+        if length > 0, raw[length - 1] == 0x0D { length -= 1 }
+        if length == 0 { return }
+        let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<length])
         if line == 1, !(bytes[0] >= 0x30 && bytes[0] <= 0x39) { return }  // the header row
-        var fields: [UnsafeRawBufferPointer] = []
-        fields.reserveCapacity(12)
-        var start = 0
-        for index in 0..<bytes.count where bytes[index] == 0x2C {
-            fields.append(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
-            start = index + 1
+        var commas = 0
+        for index in 0..<length where bytes[index] == 0x2C {
+            if commas < 11 { ends[commas] = index }
+            commas += 1
         }
-        fields.append(UnsafeRawBufferPointer(rebasing: bytes[start..<bytes.count]))
-        guard fields.count == 12 else { throw fail("\(fields.count) fields, expected 12") }
-        guard var open = Self.integer(fields[0]) else { throw fail("open time is not an integer") }
-        guard var close = Self.integer(fields[6]) else { throw fail("close time is not an integer") }
-        guard let trades = Self.integer(fields[8]), trades >= 0 else { throw fail("trade count is not a count") }
+        guard commas == 11 else { throw fail("\(commas + 1) fields, expected 12") }
+        ends[11] = length
+        guard var open = Self.integer(field(bytes, 0)) else { throw fail("open time is not an integer") }
+        guard var close = Self.integer(field(bytes, 6)) else { throw fail("close time is not an integer") }
+        guard let trades = Self.integer(field(bytes, 8)), trades >= 0 else {
+            throw fail("trade count is not a count")
+        }
         if open >= Self.microsecondsFrom {
             guard open % 1000 == 0 else { throw fail("open time \(open) µs is not a whole millisecond") }
             open /= 1000
             close /= 1000
         }
-        var text: [String] = []
-        text.reserveCapacity(8)
-        for index in [1, 2, 3, 4, 5, 7, 9, 10] {
-            guard Self.isDecimal(fields[index]) else { throw fail("field \(index) is not a decimal number") }
-            text.append(String(decoding: fields[index], as: UTF8.self))
+        for index in Self.decimalFields where !Self.isDecimal(field(bytes, index)) {
+            throw fail("field \(index) is not a decimal number")
         }
         guard interval.isAligned(open) else { throw fail("open time \(open) is not on the \(interval.name) grid") }
         guard open > previous else { throw fail("open time \(open) does not ascend (previous \(previous))") }
@@ -112,11 +119,17 @@ public struct ArchiveCSVParser: Sendable {
         let expectedClose = interval.closeTime(ofBarOpeningAt: open)
         guard close == expectedClose else { throw fail("close time \(close), expected \(expectedClose)") }
         previous = open
+        func text(_ index: Int) -> String { String(decoding: field(bytes, index), as: UTF8.self) }
         bars.append(
             Bar(
-                openTime: open, open: text[0], high: text[1], low: text[2], close: text[3], volume: text[4],
-                closeTime: close, quoteVolume: text[5], trades: trades, takerBuyBaseVolume: text[6],
-                takerBuyQuoteVolume: text[7]))
+                openTime: open, open: text(1), high: text(2), low: text(3), close: text(4), volume: text(5),
+                closeTime: close, quoteVolume: text(7), trades: trades, takerBuyBaseVolume: text(9),
+                takerBuyQuoteVolume: text(10)))
+    }
+
+    /// Field `index` of a line whose field ends are in `ends`.
+    private func field(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[(index == 0 ? 0 : ends[index - 1] + 1)..<ends[index]])
     }
 
     private func fail(_ message: String) -> ArchiveRowError { ArchiveRowError(line: line, message: message) }

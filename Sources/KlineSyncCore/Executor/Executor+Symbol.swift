@@ -126,8 +126,9 @@ extension Executor {
     /// Fetches the ranges of one series and works out what to write: bars, deletions, listing floor, empty ranges.
     ///
     /// Bars arrive page by page. `held` counts the bars the symbol holds in memory over all its series; when it
-    /// passes the symbol's share of `options.memoryBars`, this series' bars move to its spool file, so a symbol
-    /// never holds much more than its share (plus one page) however long its backfill.
+    /// passes the symbol's share of `options.memoryBars`, this series' bars move to its spool file, and its later
+    /// pages go straight there, so a symbol never holds much more than its share (plus one page) however long its
+    /// backfill.
     func fetch(
         _ seriesPlan: SeriesPlan, plan: Plan, into report: inout Report.SeriesReport, options: Options,
         held: inout Int
@@ -154,8 +155,10 @@ extension Executor {
                     range, files: action.archive ?? [], series: seriesPlan, plan: plan, options: options, cost: &cost
                 ) { page in
                     report.barsFetched += page.count
-                    // Closed bars only, inside the range, whatever the exchange handed over.
-                    let bars = page.filter { range.contains($0.openTime) && $0.closeTime < plan.serverTime }
+                    // Closed bars only, inside the range, whatever the exchange handed over (the page itself, not a
+                    // copy, when all of it is).
+                    func keep(_ bar: Bar) -> Bool { range.contains(bar.openTime) && bar.closeTime < plan.serverTime }
+                    let bars = page.allSatisfy(keep) ? page : page.filter(keep)
                     if !sawBar, let first = bars.first {
                         sawBar = true
                         if first.openTime > range.start, mayFindFloor {
@@ -168,10 +171,17 @@ extension Executor {
                         if bar.openTime > covered { uncovered.append(TimeRange(start: covered, end: bar.openTime)) }
                         covered = interval.next(bar.openTime)
                     }
-                    write.bars.append(contentsOf: bars)
-                    held += bars.count
-                    options.spoolStats.held(held)
-                    if held > limit { try spool(&write, held: &held, options: options) }
+                    if let spooled = write.spooled {
+                        // A series that spooled once is long: its later pages go to the file as they come.
+                        options.spoolStats.held(held + bars.count)
+                        try spooled.append(bars)
+                        options.spoolStats.spooled(bars.count, newSeries: false)
+                    } else {
+                        write.bars.append(contentsOf: bars)
+                        held += bars.count
+                        options.spoolStats.held(held)
+                        if held > limit { try spool(&write, held: &held, options: options) }
+                    }
                 }
                 report.requests += cost.requests
                 report.weight += cost.weight

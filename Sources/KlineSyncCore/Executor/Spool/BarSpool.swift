@@ -46,17 +46,32 @@ public final class BarSpool: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// Appends bars at the end of the file.
+    /// Bytes of records encoded before they are written out: what `append` holds at most besides the bars given.
+    static let flushBytes = 256 << 10
+
+    /// Appends bars at the end of the file, written out every `flushBytes` of records.
     public func append(_ bars: some Collection<Bar>) throws(SpoolError) {
         guard !bars.isEmpty else { return }
         buffer.removeAll(keepingCapacity: true)
+        var encoded = 0
         for bar in bars {
             guard Self.encode(bar, into: &buffer) else {
                 throw SpoolError(
                     directory: directory, operation: "spool bar \(bar.openTime): a decimal text over 65,535 bytes",
                     errno: 0)
             }
+            encoded += 1
+            if buffer.count >= Self.flushBytes {
+                try flush(encoded)
+                encoded = 0
+            }
         }
+        try flush(encoded)
+    }
+
+    /// Writes the buffered records of `bars` bars at the end of the file and empties the buffer.
+    private func flush(_ bars: Int) throws(SpoolError) {
+        guard !buffer.isEmpty else { return }
         let written = buffer.withUnsafeBytes { bytes -> Int in
             var offset = 0
             while offset < bytes.count {
@@ -70,10 +85,11 @@ public final class BarSpool: @unchecked Sendable {
             return offset
         }
         guard written == buffer.count else {
-            throw SpoolError(directory: directory, operation: "write \(bars.count) bars", errno: errno)
+            throw SpoolError(directory: directory, operation: "write \(bars) bars", errno: errno)
         }
         byteCount += written
-        count += bars.count
+        count += bars
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Reads the file back from the start, `batchSize` bars at a time.
@@ -155,23 +171,14 @@ public final class BarSpool: @unchecked Sendable {
     /// Appends the record of `bar`; false (and `out` unusable) when a text is too long for its 2-byte length.
     static func encode(_ bar: Bar, into out: inout [UInt8]) -> Bool {
         let lengthAt = out.count
-        out.append(contentsOf: [0, 0, 0, 0])
-        for value in [bar.openTime, bar.closeTime, bar.trades] {
-            withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
-        }
-        for text in [
-            bar.open, bar.high, bar.low, bar.close, bar.volume, bar.quoteVolume, bar.takerBuyBaseVolume,
-            bar.takerBuyQuoteVolume,
-        ] {
-            var text = text
-            let fits = text.withUTF8 { bytes -> Bool in
-                guard let length = UInt16(exactly: bytes.count) else { return false }
-                withUnsafeBytes(of: length.littleEndian) { out.append(contentsOf: $0) }
-                out.append(contentsOf: bytes)
-                return true
-            }
-            guard fits else { return false }
-        }
+        append(UInt32(0), to: &out)
+        append(bar.openTime, to: &out)
+        append(bar.closeTime, to: &out)
+        append(bar.trades, to: &out)
+        guard append(bar.open, to: &out), append(bar.high, to: &out), append(bar.low, to: &out),
+            append(bar.close, to: &out), append(bar.volume, to: &out), append(bar.quoteVolume, to: &out),
+            append(bar.takerBuyBaseVolume, to: &out), append(bar.takerBuyQuoteVolume, to: &out)
+        else { return false }
         let length = UInt32(out.count - lengthAt - 4).littleEndian
         withUnsafeBytes(of: length) { bytes in
             for i in 0..<4 { out[lengthAt + i] = bytes[i] }
@@ -179,26 +186,56 @@ public final class BarSpool: @unchecked Sendable {
         return true
     }
 
+    @inline(__always)
+    private static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    /// Appends a text as its 2-byte length and its UTF-8 bytes; false when it is too long.
+    @inline(__always)
+    private static func append(_ text: String, to out: inout [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes -> Bool in
+            guard let length = UInt16(exactly: bytes.count) else { return false }
+            append(length, to: &out)
+            out.append(contentsOf: bytes)
+            return true
+        }
+    }
+
     static func decode(_ bytes: UnsafeRawBufferPointer, from start: Int, length: Int) -> Bar? {
         let end = start + length
         guard length >= 24 + 16 else { return nil }
         func int64(_ at: Int) -> Int64 { Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int64.self)) }
         var cursor = start + 24
-        var texts: [String] = []
-        texts.reserveCapacity(8)
-        for _ in 0..<8 {
-            guard cursor + 2 <= end else { return nil }
+        var malformed = false
+        // The next text, in record order; "" (and `malformed`) past the record's end.
+        func text() -> String {
+            guard cursor + 2 <= end else {
+                malformed = true
+                return ""
+            }
             let count = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: cursor, as: UInt16.self)))
             cursor += 2
-            guard cursor + count <= end else { return nil }
-            texts.append(
-                String(decoding: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + count]), as: UTF8.self))
-            cursor += count
+            guard cursor + count <= end else {
+                malformed = true
+                return ""
+            }
+            defer { cursor += count }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + count]), as: UTF8.self)
         }
-        guard cursor == end else { return nil }
+        let open = text()
+        let high = text()
+        let low = text()
+        let close = text()
+        let volume = text()
+        let quoteVolume = text()
+        let takerBuyBase = text()
+        let takerBuyQuote = text()
+        guard !malformed, cursor == end else { return nil }
         return Bar(
-            openTime: int64(start), open: texts[0], high: texts[1], low: texts[2], close: texts[3], volume: texts[4],
-            closeTime: int64(start + 8), quoteVolume: texts[5], trades: int64(start + 16),
-            takerBuyBaseVolume: texts[6], takerBuyQuoteVolume: texts[7])
+            openTime: int64(start), open: open, high: high, low: low, close: close, volume: volume,
+            closeTime: int64(start + 8), quoteVolume: quoteVolume, trades: int64(start + 16),
+            takerBuyBaseVolume: takerBuyBase, takerBuyQuoteVolume: takerBuyQuote)
     }
 }
