@@ -20,6 +20,14 @@ struct InsertBenchmark: AsyncParsableCommand {
     @Option(help: "Bars per series (one series per symbol).")
     var barsPerSeries = 2_000
 
+    @Option(
+        help: ArgumentHelp(
+            "Symbols written at once (each its own transaction).",
+            discussion: "1 writes one symbol after another; `apply` writes up to pacing.concurrency (default 8) "
+                + "symbols at once, each on its own connection (PostgreSQL) or one after another (SQLite's one "
+                + "writer)."))
+    var concurrency = 1
+
     @Option(help: "Database file to create (default: a fresh file in a temporary folder, deleted afterwards).")
     var path: String?
 
@@ -32,6 +40,7 @@ struct InsertBenchmark: AsyncParsableCommand {
 
     func validate() throws {
         guard bars > 0, barsPerSeries > 0 else { throw ValidationError("--bars and --bars-per-series must be > 0") }
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256") }
         if database != nil, path != nil { throw ValidationError("give --path or --database, not both") }
         if let database, !database.hasPrefix("postgres://"), !database.hasPrefix("postgresql://") {
             throw ValidationError("--database takes a postgres:// URL")
@@ -62,13 +71,12 @@ struct InsertBenchmark: AsyncParsableCommand {
         } else {
             store = try SQLiteStore(path: file)
         }
+        print("symbols written at once: \(concurrency)")
         var rows: [[String]] = []
         for phase in ["insert", "rewrite"] {
             let clock = ContinuousClock()
             var counts = WriteCounts()
-            let elapsed = try await clock.measure {
-                for write in writes { counts = counts + (try await store.write(write)).total }
-            }
+            let elapsed = try await clock.measure { counts = try await Self.write(writes, to: store, concurrency) }
             let expected = phase == "insert" ? counts.inserted : counts.unchanged
             guard expected == bars else {
                 throw ValidationError("\(phase): expected \(bars) bars, the store counted \(counts)")
@@ -81,6 +89,25 @@ struct InsertBenchmark: AsyncParsableCommand {
         }
         try await store.close()
         print(Self.table(header: ["phase", "bars", "writes", "seconds", "bars/s", "file size"], rows: rows))
+    }
+
+    /// Writes every symbol, `concurrency` at a time, and sums the counts.
+    private static func write(_ writes: [SymbolWrite], to store: any Store, _ concurrency: Int) async throws
+        -> WriteCounts
+    {
+        try await withThrowingTaskGroup(of: WriteCounts.self) { group in
+            var next = writes.makeIterator()
+            for _ in 0..<concurrency {
+                guard let write = next.next() else { break }
+                group.addTask { try await store.write(write).total }
+            }
+            var counts = WriteCounts()
+            while let done = try await group.next() {
+                counts = counts + done
+                if let write = next.next() { group.addTask { try await store.write(write).total } }
+            }
+            return counts
+        }
     }
 
     /// `url` with a new schema `klinesync_bench_<random>` unless it names one.
