@@ -69,7 +69,7 @@ struct AgentLoop<C: Clock>: Service where C.Duration == Duration {
     func run() async throws {
         for await _ in listening {}
         guard !Task.isCancelled else { return }
-        await withGracefulShutdownHandler {
+        _ = await withGracefulShutdownHandler {
             await agent.run()
         } onGracefulShutdown: {
             agent.stop(signal: "shutdown")
