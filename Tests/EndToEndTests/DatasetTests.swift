@@ -118,29 +118,20 @@ import Testing
     }
 
     @Test func aSpotManifestNamingMarkPricesIsALocatedErrorAndCreatesNothing() async throws {
-        try await Workspace.with { workspace in
-            try workspace.writeManifest(
-                """
-                version: 1
-                source: { exchange: binance, market: spot, base_url: http://127.0.0.1:9 }
-                database: sqlite:klines.sqlite
-                intervals: { 1h: { bars: 10 } }
-                datasets: [klines, mark_price]
-                """)
-            for command in ["validate", "plan", "apply"] {
-                let result = try await workspace.run(command, "manifest.yaml")
-                #expect(result.exitCode == 1, "\(command): \(result)")
-                #expect(
-                    result.stderr.contains(
-                        "manifest.yaml:5:20: error: dataset 'mark_price' is offered on futures markets (usdm, coinm) only"
-                    ),
-                    "\(command): \(result)")
-            }
-            #expect(!workspace.fileExists("klines.sqlite"))
-        }
+        try await Self.expectSpotRefused(
+            "datasets: [klines, mark_price]",
+            error: "manifest.yaml:5:20: error: dataset 'mark_price' is offered on futures markets (usdm, coinm) only")
     }
 
     @Test func aSpotManifestAskingForFundingIsALocatedErrorAndCreatesNothing() async throws {
+        try await Self.expectSpotRefused(
+            "funding: { lookback: 30d }",
+            error: "manifest.yaml:5:1: error: funding rates exist on futures markets (usdm, coinm) only")
+    }
+
+    /// A spot manifest with `line` as its fifth line: validate, plan and apply exit 1 with `error` and create no
+    /// database.
+    static func expectSpotRefused(_ line: String, error: String) async throws {
         try await Workspace.with { workspace in
             try workspace.writeManifest(
                 """
@@ -148,15 +139,12 @@ import Testing
                 source: { exchange: binance, market: spot, base_url: http://127.0.0.1:9 }
                 database: sqlite:klines.sqlite
                 intervals: { 1h: { bars: 10 } }
-                funding: { lookback: 30d }
+                \(line)
                 """)
             for command in ["validate", "plan", "apply"] {
                 let result = try await workspace.run(command, "manifest.yaml")
                 #expect(result.exitCode == 1, "\(command): \(result)")
-                #expect(
-                    result.stderr.contains(
-                        "manifest.yaml:5:1: error: funding rates exist on futures markets (usdm, coinm) only"),
-                    "\(command): \(result)")
+                #expect(result.stderr.contains(error), "\(command): \(result)")
             }
             #expect(!workspace.fileExists("klines.sqlite"))
         }

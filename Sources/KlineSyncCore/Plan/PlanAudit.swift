@@ -109,12 +109,7 @@ public enum PlanAudit {
                     throw PlanAuditError.series(name, "prune of \(range) deletes bars inside the manifest's window")
                 }
             }
-            let want = allowed.actions.filter { $0.kind != .noop }.map { Step(kind: $0.kind, ranges: $0.ranges) }
-            let have = series.actions.filter { $0.kind != .noop }.map { Step(kind: $0.kind, ranges: $0.ranges) }
-            guard want == have else {
-                throw PlanAuditError.series(
-                    name, "plans \(Step.list(have)), but the manifest and the database give \(Step.list(want))")
-            }
+            try Step.expectSame(series.actions, as: allowed.actions, name)
         }
     }
 
@@ -130,12 +125,7 @@ public enum PlanAudit {
             guard let allowed = expected[funding.symbol], allowed.hasChanges else {
                 throw PlanAuditError.series(name, "is not wanted by the manifest's funding (or is already complete)")
             }
-            let want = allowed.actions.filter { $0.kind != .noop }.map { Step(kind: $0.kind, ranges: $0.ranges) }
-            let have = funding.actions.filter { $0.kind != .noop }.map { Step(kind: $0.kind, ranges: $0.ranges) }
-            guard want == have else {
-                throw PlanAuditError.series(
-                    name, "plans \(Step.list(have)), but the manifest and the database give \(Step.list(want))")
-            }
+            try Step.expectSame(funding.actions, as: allowed.actions, name)
         }
     }
 
@@ -143,6 +133,16 @@ public enum PlanAudit {
     struct Step: Hashable {
         var kind: ActionKind
         var ranges: [TimeRange]
+
+        /// Throws unless `saved` does what `remade` does, action for action (no-ops aside).
+        static func expectSame(_ saved: [PlannedAction], as remade: [PlannedAction], _ name: String) throws {
+            let want = remade.filter { $0.kind != .noop }.map { Step(kind: $0.kind, ranges: $0.ranges) }
+            let have = saved.filter { $0.kind != .noop }.map { Step(kind: $0.kind, ranges: $0.ranges) }
+            guard want == have else {
+                throw PlanAuditError.series(
+                    name, "plans \(list(have)), but the manifest and the database give \(list(want))")
+            }
+        }
 
         static func list(_ steps: [Step]) -> String {
             steps.isEmpty
